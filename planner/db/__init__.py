@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy mappings, the plan file (engine, pragmas, migrations), units of work."""

@@ -1,0 +1,274 @@
+"""SQLAlchemy 2.0 typed mappings of a plan file.
+
+Money columns end in ``_minor`` and hold integer hundredths (see ``planner.domain.money``).
+Percentages are integer hundredths of a percent (``_bp``, basis points) where fractions
+matter, whole percent (``probability``) where they do not. The schema here must always
+equal what the migrations build; a test compares the two.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from planner.db.types import MonthType
+from planner.domain.periods import Month
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class BusinessProfile(Base):
+    """The one row describing the business (id is always 1)."""
+
+    __tablename__ = "business_profile"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    fiscal_start_month: Mapped[int] = mapped_column(Integer, default=1)
+    __table_args__ = (
+        CheckConstraint("fiscal_start_month BETWEEN 1 AND 12", name="fiscal_start"),
+        CheckConstraint("id = 1", name="single_row"),
+    )
+
+
+class SalesRep(Base):
+    """A person who owns deals and may carry targets."""
+
+    __tablename__ = "sales_rep"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Offering(Base):
+    """A product or service line with its marketing mix (the 4Ps)."""
+
+    __tablename__ = "offering"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Product
+    description: Mapped[str] = mapped_column(Text, default="")
+    target_customers: Mapped[str] = mapped_column(Text, default="")
+    value_proposition: Mapped[str] = mapped_column(Text, default="")
+    features: Mapped[str] = mapped_column(Text, default="")
+    lifecycle_stage: Mapped[str] = mapped_column(String(40), default="")
+    # Price
+    list_price_minor: Mapped[int] = mapped_column(Integer, default=0)
+    unit_cost_minor: Mapped[int] = mapped_column(Integer, default=0)
+    pricing_approach: Mapped[str] = mapped_column(String(40), default="")
+    discount_policy: Mapped[str] = mapped_column(Text, default="")
+    # Place
+    place: Mapped[str] = mapped_column(Text, default="")
+    # Promotion
+    promotion_message: Mapped[str] = mapped_column(Text, default="")
+    promotion_tactics: Mapped[str] = mapped_column(Text, default="")
+
+
+class Segment(Base):
+    """A group of customers with shared needs, and its market size."""
+
+    __tablename__ = "segment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    description: Mapped[str] = mapped_column(Text, default="")
+    needs: Mapped[str] = mapped_column(Text, default="")
+    customers: Mapped[int] = mapped_column(Integer, default=0)
+    yearly_value_minor: Mapped[int] = mapped_column(Integer, default=0)
+    serviceable_bp: Mapped[int] = mapped_column(Integer, default=10000)
+    obtainable_bp: Mapped[int] = mapped_column(Integer, default=0)
+    growth_bp: Mapped[int] = mapped_column(Integer, default=0)
+    priority: Mapped[int] = mapped_column(Integer, default=2)
+    targeted: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Channel(Base):
+    """A way the business reaches its segments (search ads, a shop window, referrals...)."""
+
+    __tablename__ = "channel"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(40), default="Other")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ChannelMonth(Base):
+    """Planned and actual spend and leads of one channel in one month (actuals may be unknown)."""
+
+    __tablename__ = "channel_month"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channel.id", ondelete="CASCADE"))
+    month: Mapped[Month] = mapped_column(MonthType)
+    planned_spend_minor: Mapped[int] = mapped_column(Integer, default=0)
+    actual_spend_minor: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    planned_leads: Mapped[int] = mapped_column(Integer, default=0)
+    actual_leads: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    __table_args__ = (UniqueConstraint("channel_id", "month"),)
+
+
+class SegmentOffering(Base):
+    __tablename__ = "segment_offering"
+    segment_id: Mapped[int] = mapped_column(
+        ForeignKey("segment.id", ondelete="CASCADE"), primary_key=True
+    )
+    offering_id: Mapped[int] = mapped_column(
+        ForeignKey("offering.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class SegmentChannel(Base):
+    __tablename__ = "segment_channel"
+    segment_id: Mapped[int] = mapped_column(
+        ForeignKey("segment.id", ondelete="CASCADE"), primary_key=True
+    )
+    channel_id: Mapped[int] = mapped_column(
+        ForeignKey("channel.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class OfferingChannel(Base):
+    """A channel that sells (place) and/or promotes an offering, with a yearly budget."""
+
+    __tablename__ = "offering_channel"
+    offering_id: Mapped[int] = mapped_column(
+        ForeignKey("offering.id", ondelete="CASCADE"), primary_key=True
+    )
+    channel_id: Mapped[int] = mapped_column(
+        ForeignKey("channel.id", ondelete="CASCADE"), primary_key=True
+    )
+    sells: Mapped[bool] = mapped_column(Boolean, default=False)
+    promotes: Mapped[bool] = mapped_column(Boolean, default=True)
+    yearly_budget_minor: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Stage(Base):
+    """A pipeline stage: ordered, with a default probability; won/lost stages close deals."""
+
+    __tablename__ = "stage"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    probability: Mapped[int] = mapped_column(Integer, default=10)
+    is_won: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_lost: Mapped[bool] = mapped_column(Boolean, default=False)
+    __table_args__ = (
+        CheckConstraint("probability BETWEEN 0 AND 100", name="probability"),
+        CheckConstraint("NOT (is_won AND is_lost)", name="won_or_lost"),
+    )
+
+
+class LostReason(Base):
+    __tablename__ = "lost_reason"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Deal(Base):
+    """An opportunity in the pipeline, linked back to the channel and segment it came from."""
+
+    __tablename__ = "deal"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    offering_id: Mapped[int | None] = mapped_column(
+        ForeignKey("offering.id", ondelete="SET NULL"), index=True
+    )
+    segment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("segment.id", ondelete="SET NULL"), index=True
+    )
+    channel_id: Mapped[int | None] = mapped_column(
+        ForeignKey("channel.id", ondelete="SET NULL"), index=True
+    )
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sales_rep.id", ondelete="SET NULL"), index=True
+    )
+    amount_minor: Mapped[int] = mapped_column(Integer, default=0)
+    probability: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stage.id", ondelete="RESTRICT"), index=True)
+    created_on: Mapped[dt.date] = mapped_column(Date)
+    expected_close: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    status: Mapped[str] = mapped_column(String(8), default="open", index=True)
+    lost_reason_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lost_reason.id", ondelete="SET NULL"), nullable=True
+    )
+    notes: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'won', 'lost')", name="status"),
+        CheckConstraint("probability IS NULL OR probability BETWEEN 0 AND 100", name="probability"),
+        CheckConstraint("amount_minor >= 0", name="amount"),
+    )
+
+
+class DealEvent(Base):
+    """A change in a deal's life: created, moved stage, close date changed, won, lost, reopened."""
+
+    __tablename__ = "deal_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deal.id", ondelete="CASCADE"))
+    happened_on: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(20))
+    old_value: Mapped[str] = mapped_column(String(200), default="")
+    new_value: Mapped[str] = mapped_column(String(200), default="")
+    __table_args__ = (Index("ix_deal_event_deal", "deal_id", "happened_on"),)
+
+
+class Target(Base):
+    """A revenue target for a month; optionally for one offering, segment or rep."""
+
+    __tablename__ = "target"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[Month] = mapped_column(MonthType, index=True)
+    revenue_minor: Mapped[int] = mapped_column(Integer, default=0)
+    units: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    offering_id: Mapped[int | None] = mapped_column(
+        ForeignKey("offering.id", ondelete="CASCADE"), nullable=True
+    )
+    segment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("segment.id", ondelete="CASCADE"), nullable=True
+    )
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sales_rep.id", ondelete="CASCADE"), nullable=True
+    )
+
+
+class ActualSale(Base):
+    """What was really sold in a month, per offering where known."""
+
+    __tablename__ = "actual_sale"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[Month] = mapped_column(MonthType, index=True)
+    revenue_minor: Mapped[int] = mapped_column(Integer, default=0)
+    units: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    offering_id: Mapped[int | None] = mapped_column(
+        ForeignKey("offering.id", ondelete="SET NULL"), nullable=True, index=True
+    )

@@ -1,0 +1,1 @@
+"""Plain domain types and rules: money, periods, pipeline rules. Standard library only."""
