@@ -280,7 +280,8 @@ def change_field(
         )
         if clash:
             kind = model.__tablename__.replace("_", " ")
-            raise ValidationError(f"There is already a {kind} called '{stored}'.", name)
+            article = "an" if kind[0] in "aeiou" else "a"
+            raise ValidationError(f"There is already {article} {kind} called '{stored}'.", name)
     return UpdateFields(
         model=model,
         key=key,
