@@ -40,18 +40,18 @@ Rule = Callable[[Any], Any]
 
 def text(max_len: int = 200, *, required: bool = False) -> Rule:
     def rule(value: Any) -> str:
-        value = "" if value is None else str(value).strip()
-        if required and not value:
+        cleaned = "" if value is None else str(value).strip()
+        if required and not cleaned:
             raise ValidationError("This cannot be empty.")
-        if len(value) > max_len:
+        if len(cleaned) > max_len:
             raise ValidationError(f"Keep this under {max_len} characters.")
-        return value
+        return cleaned
 
     return rule
 
 
 def long_text(value: Any) -> str:
-    return text(20000)(value)
+    return str(text(20000)(value))
 
 
 def money(*, allow_negative: bool = False) -> Rule:
@@ -108,7 +108,7 @@ def probability(value: Any) -> int | None:
     if value is None or value == "":
         return None
     number = count()(value)
-    assert number is not None
+    assert isinstance(number, int)
     if number > 100:
         raise ValidationError("A probability is between 0 and 100 %.")
     return number
@@ -116,12 +116,12 @@ def probability(value: Any) -> int | None:
 
 def one_of(choices: tuple[str, ...], *, blank: bool = True) -> Rule:
     def rule(value: Any) -> str:
-        value = "" if value is None else str(value)
-        if value == "" and blank:
-            return value
-        if value not in choices:
+        chosen = "" if value is None else str(value)
+        if chosen == "" and blank:
+            return chosen
+        if chosen not in choices:
             raise ValidationError(f"Choose one of: {', '.join(choices)}.")
-        return value
+        return chosen
 
     return rule
 
@@ -273,11 +273,12 @@ def change_field(
         raise NotFoundError(f"That {model.__tablename__.replace('_', ' ')} no longer exists.")
     if rule.unique:
         column = getattr(model, name)
-        clash = uow.session.scalar(
-            select(func.count())
-            .select_from(model)
-            .where(func.lower(column) == str(stored).lower(), model.id != key)  # type: ignore[attr-defined]
+        same_name = select(func.count()).select_from(model)
+        same_name = same_name.where(
+            func.lower(column) == str(stored).lower(),
+            model.id != key,  # type: ignore[attr-defined]
         )
+        clash = uow.session.execute(same_name).scalar()
         if clash:
             kind = model.__tablename__.replace("_", " ")
             article = "an" if kind[0] in "aeiou" else "a"
