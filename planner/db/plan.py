@@ -83,8 +83,14 @@ def check_file(path: str | os.PathLike[str]) -> FileCheck:
     page_count = int.from_bytes(header[28:32], "big")
     if page_size < 512 or size % page_size or (page_count and size < page_size * page_count):
         raise PlanError(f"{_name(path)} is damaged: the file is cut short.")
+    # A read-only connection to a WAL-mode file creates -wal and -shm siblings and leaves
+    # them behind. Unless a -wal is already there (the plan is open elsewhere, or a writer
+    # stopped before its last checkpoint), every page is in the main file, and ``immutable``
+    # reads it without creating anything.
+    wal = path.with_name(f"{path.name}-wal")
+    mode = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
     except sqlite3.Error as exc:
         raise PlanError(f"{_name(path)} cannot be opened: {exc}.") from None
     try:
@@ -222,9 +228,12 @@ class UnitOfWork:
 class Plan:
     """An open plan file. Every write goes through ``uow()`` and is committed at once."""
 
-    def __init__(self, path: Path, upgraded_from: str | None = None) -> None:
+    def __init__(
+        self, path: Path, upgraded_from: str | None = None, backup_path: Path | None = None
+    ) -> None:
         self.path = path
         self.upgraded_from = upgraded_from
+        self.backup_path = backup_path  # the copy kept before an upgrade, if there was one
         self.engine = _make_engine(path)
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
 
@@ -265,12 +274,12 @@ def open_plan(path: str | os.PathLike[str]) -> Plan:
     """Open an existing plan, upgrading its schema (after a backup) when it is older."""
     path = Path(path)
     found = check_file(path)
-    upgraded_from = None
+    upgraded_from = backup_path = None
     if found.needs_upgrade:
-        _upgrade(path, found.revision)
+        backup_path = _upgrade(path, found.revision)
         upgraded_from = found.revision
     try:
-        return Plan(path, upgraded_from)
+        return Plan(path, upgraded_from, backup_path)
     except Exception as exc:  # the driver reports locked or read-only files here
         raise PlanError(f"{_name(path)} cannot be opened: {exc}.") from None
 
@@ -315,6 +324,9 @@ def create_plan(
                 session.commit()
         finally:
             engine.dispose()
+        # A journal left by the file being replaced must never be replayed into the new one.
+        for sidecar in ("-wal", "-shm"):
+            path.with_name(path.name + sidecar).unlink(missing_ok=True)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
