@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
+from sqlalchemy.exc import SQLAlchemyError
 
 from planner.db.plan import Plan
 from planner.services.commands import Change, Command, execute, undo
@@ -56,6 +57,9 @@ class PlanOperations(QObject):
         except (ValidationError, NotFoundError) as exc:
             self.failed.emit(str(exc))
             return False
+        except SQLAlchemyError as exc:  # disk full, file locked, a broken rule: nothing stored
+            self.failed.emit(f"{command.label} could not be saved: {_reason(exc)}")
+            return False
         self.undo_stack.push(PlanUndoCommand(self, command))
         self.changed.emit(changes)
         return True
@@ -63,11 +67,18 @@ class PlanOperations(QObject):
     def _apply(self, command: Command, *, forward: bool) -> None:
         try:
             changes = execute(self.plan, command) if forward else undo(self.plan, command)
-        except (ValidationError, NotFoundError) as exc:
-            self.failed.emit(f"Could not {'redo' if forward else 'undo'} {command.label}: {exc}")
+        except (ValidationError, NotFoundError, SQLAlchemyError) as exc:
+            reason = _reason(exc) if isinstance(exc, SQLAlchemyError) else str(exc)
+            self.failed.emit(f"Could not {'redo' if forward else 'undo'} {command.label}: {reason}")
             return
         self.changed.emit(changes)
 
     def notify(self, changes: Change) -> None:
         """Announce a change made outside the undo stack (for example a reload)."""
         self.changed.emit(changes)
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    """The database's own reason, without SQL or parameters."""
+    orig = getattr(exc, "orig", None)
+    return f"{orig or exc.__class__.__name__}."

@@ -94,7 +94,27 @@ class SetProfile:
         profile.currency = state.currency
         profile.fiscal_start_month = state.fiscal_start_month
         created = self._created if self._created is not None else {}
-        keep: set[int] = set()
+        wanted = {
+            rep.id if rep.id is not None else created.get(position)
+            for position, rep in enumerate(state.reps)
+        }
+        # Reps left out are removed first (or kept inactive when deals or targets name them),
+        # and the rest get a temporary name, so renames that swap or reuse names never clash.
+        existing = list(session.scalars(select(SalesRep)))
+        for row in existing:
+            if row.id in wanted:
+                continue
+            in_use = session.scalar(
+                select(Deal.id).where(Deal.owner_id == row.id).limit(1)
+            ) or session.scalar(select(Target.id).where(Target.owner_id == row.id).limit(1))
+            if in_use and forward:
+                row.active = False
+            else:
+                session.delete(row)
+        for row in existing:
+            if row.id in wanted:
+                row.name = f"\x00renaming {row.id}"
+        session.flush()
         for position, rep in enumerate(state.reps):
             rep_id = rep.id if rep.id is not None else created.get(position)
             row = session.get(SalesRep, rep_id) if rep_id is not None else None
@@ -105,17 +125,8 @@ class SetProfile:
             session.flush()
             if rep.id is None and forward:
                 created[position] = row.id
-            keep.add(row.id)
         if forward and self._created is None:
             self._created = created
-        for row in session.scalars(select(SalesRep).where(SalesRep.id.not_in(keep))):
-            in_use = session.scalar(
-                select(Deal.id).where(Deal.owner_id == row.id).limit(1)
-            ) or session.scalar(select(Target.id).where(Target.owner_id == row.id).limit(1))
-            if in_use and forward:
-                row.active = False
-            else:
-                session.delete(row)
 
 
 def update_profile(uow: UnitOfWork, new: ProfileState) -> SetProfile:

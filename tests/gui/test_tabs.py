@@ -488,3 +488,20 @@ def test_empty_plan_says_what_is_missing(qtbot: QtBot, empty_plan: Plan) -> None
     assert pipeline.totals.text() == "0 deals shown · Amount €0.00 · Weighted €0.00"
     dashboard = open_tab(qtbot, DashboardTab, ops)
     assert dashboard.win_rate.detail.text() == "No deals closed in FY 2026 yet."
+
+
+def test_a_database_refusal_is_reported_and_stores_nothing(qtbot, empty_plan) -> None:
+    """A rule broken inside the database (here a duplicate name) reaches the user as one line."""
+    from planner.db.models import Channel
+    from planner.services.commands import Change, InsertRow
+    from ui.undo import PlanOperations
+
+    ops = PlanOperations(empty_plan)
+    assert ops.run(InsertRow(Channel, {"name": "Flyers"}, "Add Channel", Change.CHANNELS))
+    with qtbot.waitSignal(ops.failed) as blocker:
+        ok = ops.run(InsertRow(Channel, {"name": "Flyers"}, "Add Channel", Change.CHANNELS))
+    assert not ok
+    assert blocker.args[0].startswith("Add Channel could not be saved: UNIQUE constraint failed")
+    assert ops.undo_stack.count() == 1
+    with empty_plan.session() as session:
+        assert session.query(Channel).count() == 1

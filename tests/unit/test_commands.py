@@ -192,3 +192,26 @@ def test_profile_validation(empty_plan: Plan, state: ProfileState, field: str) -
         update_profile(uow, state)
     assert info.value.field == field
     assert scalar(empty_plan, select(BusinessProfile.name)) == "Test Bakery"
+
+
+def test_swapping_rep_names_in_one_change(empty_plan: Plan) -> None:
+    with empty_plan.uow() as uow:
+        uow.session.add_all([SalesRep(name="Anna", position=0), SalesRep(name="Ben", position=1)])
+        uow.commit()
+        current = read_profile(uow)
+        anna, ben = current.reps
+        swapped = (RepState(anna.id, "Ben"), RepState(ben.id, "Anna"), RepState(None, "Cleo"))
+        cmd = update_profile(uow, ProfileState(current.name, "EUR", 1, swapped))
+    names = select(SalesRep.id, SalesRep.name).order_by(SalesRep.id)
+
+    def rows() -> list[tuple[int, str]]:
+        with empty_plan.session() as s:
+            return [tuple(r) for r in s.execute(names)]  # type: ignore[misc]
+
+    execute(empty_plan, cmd)
+    assert rows()[:2] == [(anna.id, "Ben"), (ben.id, "Anna")]
+    assert rows()[2][1] == "Cleo"
+    undo(empty_plan, cmd)
+    assert rows() == [(anna.id, "Anna"), (ben.id, "Ben")]
+    execute(empty_plan, cmd)
+    assert [name for _, name in rows()] == ["Ben", "Anna", "Cleo"]
