@@ -5,8 +5,10 @@ segment or rep. A month that only has detailed targets uses the finest single ki
 has, in the order offering, segment, rep, so a month is never counted twice.
 
 Variance compares like with like: a quarter or year total sets its actual revenue
-against the targets of the months that have actuals (future months do not count as
-misses). Months without any actual show no actual and no variance.
+against the targets of the complete months that have actuals: future months do not count
+as misses, and the month in progress (today's) shows its actual so far, labelled "so far",
+but no variance, because a half-month of sales set against a whole month's target would
+read as a miss that is not one.
 """
 
 from __future__ import annotations
@@ -68,11 +70,12 @@ class PlanVsActualRow:
     actual_leads: int | None
 
 
-def _periods(fy: FiscalYear) -> Iterator[tuple[str, PeriodLevel, list[Month]]]:
+def _periods(fy: FiscalYear, current: Month) -> Iterator[tuple[str, PeriodLevel, list[Month]]]:
     """Each month, each quarter after its months, then the year."""
     for quarter in fy.quarters:
         for month in quarter.months:
-            yield month.short_label, PeriodLevel.MONTH, [month]
+            label = f"{month.short_label} (so far)" if month == current else month.short_label
+            yield label, PeriodLevel.MONTH, [month]
         yield quarter.label, PeriodLevel.QUARTER, quarter.months
     yield f"{fy.label} total", PeriodLevel.YEAR, fy.months
 
@@ -83,9 +86,9 @@ def _known_sum(values: Sequence[int | None]) -> int | None:
 
 
 def _variance(
-    months: list[Month], target: dict[Month, int], actual: dict[Month, int]
+    months: list[Month], target: dict[Month, int], actual: dict[Month, int], current: Month
 ) -> tuple[Decimal | None, Decimal | None]:
-    with_actual = [m for m in months if m in actual]
+    with_actual = [m for m in months if m in actual and m < current]
     if not with_actual:
         return None, None
     compared = sum(target.get(m, 0) for m in with_actual)
@@ -140,10 +143,11 @@ def targets(
         fy = resolve_fiscal_year(session, fiscal_year, today)
         target, target_units = _month_targets(session, fy)
         actual, actual_units = _month_actuals(session, fy)
+    current = Month.of(today or dt.date.today())
     rows = []
-    for label, level, months in _periods(fy):
+    for label, level, months in _periods(fy, current):
         actual_minor = _known_sum([actual.get(m) for m in months])
-        variance, pct = _variance(months, target, actual)
+        variance, pct = _variance(months, target, actual, current)
         rows.append(
             TargetRow(
                 label=label,
@@ -185,11 +189,12 @@ def plan_vs_actual(
                 actual_spend[month] = actual_spend.get(month, 0) + a_spend
             if a_leads is not None:
                 actual_leads[month] = actual_leads.get(month, 0) + a_leads
+    current = Month.of(today or dt.date.today())
     rows = []
-    for label, level, months in _periods(fy):
+    for label, level, months in _periods(fy, current):
         actual_minor = _known_sum([actual.get(m) for m in months])
         spend_minor = _known_sum([actual_spend.get(m) for m in months])
-        variance, pct = _variance(months, target, actual)
+        variance, pct = _variance(months, target, actual, current)
         rows.append(
             PlanVsActualRow(
                 label=label,

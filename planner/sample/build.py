@@ -55,7 +55,7 @@ Progress = Callable[[int, int], None]
 T = TypeVar("T")
 
 _SPEND_GROWTH = 1.06  # each year's marketing budget is this much bigger than the last
-_TARGET_UPLIFT = 1.03  # targets ask a little more than the trend would bring
+_TARGET_UPLIFT = 1.01  # targets ask a little more than the trend would bring
 _DEAL_CHUNK = 10_000
 
 

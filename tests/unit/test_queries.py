@@ -273,7 +273,7 @@ def test_pipeline_figures(plan: Plan) -> None:
 
 
 def test_targets_with_quarter_and_year_totals(plan: Plan) -> None:
-    rows = queries.targets(plan, FY)
+    rows = queries.targets(plan, FY, today=TODAY)
     assert len(rows) == 12 + 4 + 1
     assert [r.label for r in rows[:4]] == ["Apr 2026", "May 2026", "Jun 2026", "Q1 FY 2026/27"]
     assert [r.level for r in rows[:4]] == [PeriodLevel.MONTH] * 3 + [PeriodLevel.QUARTER]
@@ -295,6 +295,20 @@ def test_targets_with_quarter_and_year_totals(plan: Plan) -> None:
     assert (year.target, year.actual, year.variance) == (D("5000.00"), D("3050.00"), D("50.00"))
     assert year.variance_pct == D("1.7")  # 50 / 3,000
     assert rows[-2].label == "Q4 FY 2026/27" and rows[-2].actual is None
+
+
+def test_the_month_in_progress_shows_its_actual_but_no_variance(plan: Plan) -> None:
+    rows = queries.targets(plan, FY, today=dt.date(2026, 7, 20))
+    july = next(r for r in rows if r.first_month == m("2026-07") and r.level == PeriodLevel.MONTH)
+    assert july.label == "Jul 2026 (so far)"
+    assert (july.actual, july.variance, july.variance_pct) == (D("1050.00"), None, None)
+    year = rows[-1]
+    # The year compares April and May only: 2,000 of actuals against 2,000 of targets.
+    assert (year.actual, year.variance, year.variance_pct) == (
+        D("3050.00"), D("0.00"), D("0.0"),
+    )  # fmt: skip
+    pva = queries.plan_vs_actual(plan, FY, today=dt.date(2026, 7, 20))
+    assert [r.variance for r in pva if r.label == "Jul 2026 (so far)"] == [None]
 
 
 def test_plan_vs_actual_spend_and_leads(plan: Plan) -> None:
