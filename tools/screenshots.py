@@ -33,6 +33,11 @@ def main() -> int:
     window = MainWindow(persist=False)
     window.resize(1360, 860)
     window.show()
+    window.settings.add_recent(plan_path) if hasattr(window, "settings") else None
+    for _ in range(5):
+        app.processEvents()
+    window.grab().save(str(out / "start.png"))
+    print(out / "start.png")
     window.open_path(plan_path)
     for key in window.tab_keys():
         window.show_tab(key)
@@ -42,6 +47,15 @@ def main() -> int:
         image = screen.grabWindow(0) if os.environ.get("DISPLAY") else window.grab()
         image.save(str(out / f"{key}.png"))
         print(out / f"{key}.png")
+    from ui.profile_dialog import ProfileDialog
+
+    dialog = ProfileDialog(window.ops, window)
+    dialog.show()
+    for _ in range(5):
+        app.processEvents()
+    dialog.grab().save(str(out / "profile.png"))
+    print(out / "profile.png")
+    dialog.close()
     window.close()
     return 0
 

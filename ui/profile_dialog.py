@@ -8,7 +8,7 @@ pickers are shared with the New Plan dialog.
 
 from __future__ import annotations
 
-import functools
+from decimal import Decimal
 
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QFont, QPalette
@@ -28,9 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.domain.money import CURRENCIES, currency_digits
+from planner.domain.money import CURRENCIES
 from planner.services.errors import ValidationError
 from planner.services.profile import ProfileState, RepState, read_profile, update_profile
+from ui.models.formats import Formats
 from ui.undo import PlanOperations
 
 MONTHS = (
@@ -40,28 +41,9 @@ MONTHS = (
 REP_ID_ROLE = Qt.ItemDataRole.UserRole
 
 
-@functools.cache
-def currency_symbol(code: str) -> str:
-    """The symbol people in the currency's home country use ("€", "£", "Kč"); else the code."""
-    symbol_format = QLocale.CurrencySymbolFormat
-    fallback = ""
-    for locale in QLocale.matchingLocales(
-        QLocale.Language.AnyLanguage, QLocale.Script.AnyScript, QLocale.Country.AnyTerritory
-    ):
-        if locale.currencySymbol(symbol_format.CurrencyIsoCode) != code:
-            continue
-        symbol = locale.currencySymbol(symbol_format.CurrencySymbol)
-        # The main locale of a territory writes its own money the way its people read it.
-        home = QLocale(QLocale.Language.AnyLanguage, locale.territory())
-        if home.name() == locale.name() and symbol:
-            return symbol
-        fallback = fallback or symbol
-    return fallback or code
-
-
 def example_amount(code: str) -> str:
-    """A sample amount in ``code``, formatted the way this computer's locale writes money."""
-    return QLocale().toCurrencyString(1234.5, currency_symbol(code), currency_digits(code))
+    """A sample amount in ``code``, formatted as every table in the app shows money."""
+    return Formats(code).money(Decimal("1234.50"))
 
 
 def default_currency() -> str:

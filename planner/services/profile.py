@@ -117,14 +117,14 @@ class SetProfile:
         session.flush()
         for position, rep in enumerate(state.reps):
             rep_id = rep.id if rep.id is not None else created.get(position)
-            row = session.get(SalesRep, rep_id) if rep_id is not None else None
-            if row is None:
-                row = SalesRep(id=rep_id, name=rep.name)
-                session.add(row)
-            row.name, row.position, row.active = rep.name, position, rep.active
+            found = session.get(SalesRep, rep_id) if rep_id is not None else None
+            if found is None:
+                found = SalesRep(id=rep_id, name=rep.name)
+                session.add(found)
+            found.name, found.position, found.active = rep.name, position, rep.active
             session.flush()
             if rep.id is None and forward:
-                created[position] = row.id
+                created[position] = found.id
         if forward and self._created is None:
             self._created = created
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from ui.main_window import MainWindow
-from ui.profile_dialog import ProfileDialog, currency_symbol
+from ui.profile_dialog import ProfileDialog, example_amount
 from ui.undo import PlanOperations
 
 pytestmark = pytest.mark.gui
@@ -141,7 +141,8 @@ def test_a_code_that_is_not_listed_can_be_typed(
     dialog.currency_combo.lineEdit().selectAll()
     qtbot.keyClicks(dialog.currency_combo.lineEdit(), "isk")
     assert dialog.currency_combo.code() == "ISK"
-    assert currency_symbol("ISK") in dialog.currency_example.text()
+    assert example_amount("ISK") in dialog.currency_example.text()
+    assert "ISK" in dialog.currency_example.text()
     click_ok(qtbot, dialog)
     assert stored_profile(sample_path) == (SAMPLE[0], "ISK", 1)
 

@@ -1,4 +1,4 @@
-"""Schema versions: old files upgrade (after a backup) without losing a row; bad upgrades roll back."""
+"""Schema versions: old files upgrade (after a backup) losing no row; bad upgrades roll back."""
 
 from __future__ import annotations
 

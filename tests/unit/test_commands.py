@@ -73,7 +73,9 @@ def test_change_amount_apply_revert_apply(empty_plan: Plan) -> None:
         (Channel, "kind", "Carrier pigeon", "Choose one of"),
     ],
 )
-def test_bad_values_are_refused_with_a_reason(model: Any, field: str, value: Any, message: str) -> None:
+def test_bad_values_are_refused_with_a_reason(
+    model: Any, field: str, value: Any, message: str
+) -> None:
     with pytest.raises(ValidationError, match=message) as info:
         validate_field(model, field, value)
     assert info.value.field == field
