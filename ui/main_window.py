@@ -8,7 +8,6 @@ There is no Save: every change is committed to the plan file as it is made.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,10 +15,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFont, QIcon, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
-    QApplication,
-    QFileDialog,
     QLabel,
-    QMainWindow,
     QMessageBox,
     QSplitter,
     QStackedWidget,
@@ -30,11 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 import planner
-from planner.db.plan import SUFFIX, Plan, PlanError, create_plan, open_plan
+from planner.db.plan import Plan
 from planner.queries.profile import profile_summary
 from planner.services.commands import Change
 from ui import settings as opt
-from ui.new_plan_dialog import NewPlanDetails, NewPlanDialog
+from ui.file_flows import FileFlows
 from ui.profile_dialog import ProfileDialog
 from ui.settings import APPLICATION_TITLE, Settings
 from ui.start_page import StartPage
@@ -44,7 +40,6 @@ if TYPE_CHECKING:
     from ui.tabs import TabSpec
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
-PLAN_FILTER = f"Plans (*{SUFFIX});;All files (*)"
 KEY_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -54,11 +49,7 @@ def app_icon() -> QIcon:
     return QIcon(str(path)) if path.is_file() else QIcon()
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    return a.resolve() == b.resolve()
-
-
-class MainWindow(QMainWindow):
+class MainWindow(FileFlows):
     """The application window. ``tab_specs`` defaults to ``ui.tabs.TAB_SPECS``.
 
     With ``persist=False`` (used for timing runs) it never writes the settings.
@@ -372,155 +363,6 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_actions()
 
-    def open_path(self, path: Path) -> bool:
-        """Open the plan at ``path``; a file that cannot be opened is reported, left untouched."""
-        path = Path(path)
-        if self.plan is not None and _same_file(self.plan.path, path):
-            return True
-        try:
-            plan = open_plan(path)
-        except PlanError as exc:
-            self.report_open_error(str(exc))
-            return False
-        self.load_plan(plan)
-        return True
-
-    def report_open_error(self, message: str) -> None:
-        QMessageBox.critical(self, "Could Not Open the Plan", message)
-
-    def reopen_last(self, *, remember: bool = True) -> bool:
-        """Reopen the plan open when the app was last quit, if it is still there and opens."""
-        last = self.settings.get(opt.LAST_PLAN)
-        if not last or not Path(last).is_file():
-            return False
-        try:
-            plan = open_plan(Path(last))
-        except PlanError as exc:
-            self.statusBar().showMessage(str(exc), 15000)
-            return False
-        self.load_plan(plan, remember=remember)
-        return True
-
-    def open_dialog(self) -> None:
-        name, _filter = QFileDialog.getOpenFileName(
-            self, "Open Plan", str(self._default_folder()), PLAN_FILTER
-        )
-        if name:
-            self.open_path(Path(name))
-
-    def open_recent(self, path: Path) -> None:
-        if not path.is_file():
-            self.settings.remove_recent(path)
-            self._refresh_recent()
-            QMessageBox.warning(
-                self,
-                "Plan Not Found",
-                f"'{path.name}' is no longer in '{path.parent}' (it may have been moved, "
-                "renamed or deleted), so it was removed from the recent plans.",
-            )
-            return
-        self.open_path(path)
-
-    def _forget_recent(self, path: Path) -> None:
-        self.settings.remove_recent(path)
-        self._refresh_recent()
-
-    def clear_recent(self) -> None:
-        self.settings.clear_recent()
-        self._refresh_recent()
-
-    def close_plan(self) -> None:
-        """File > Close: back to the start page; the next start shows it too."""
-        self._unload_plan()
-        if self._persist:
-            self.settings.reset(opt.LAST_PLAN)
-        self._show_start_page()
-
-    def _ask_save_path(self, caption: str, suggested: str) -> Path | None:
-        """Ask where to write a plan file; the suffix is added when left off."""
-        safe = re.sub(r'[\\/:*?"<>|]+', "-", suggested).strip() or f"Plan{SUFFIX}"
-        name, _filter = QFileDialog.getSaveFileName(
-            self, caption, str(self._default_folder() / safe), PLAN_FILTER
-        )
-        if not name:
-            return None
-        path = Path(name)
-        if path.suffix.lower() != SUFFIX:
-            path = path.with_name(path.name + SUFFIX)
-            # The file dialog only asked about replacing the name as typed.
-            if path.exists():
-                answer = QMessageBox.question(
-                    self, caption, f"'{path.name}' already exists. Replace it?"
-                )
-                if answer != QMessageBox.StandardButton.Yes:
-                    return None
-        if self.plan is not None and _same_file(self.plan.path, path):
-            QMessageBox.warning(
-                self, caption, "That is the plan you have open. Choose another file name."
-            )
-            return None
-        return path
-
-    def new_plan(self) -> None:
-        dialog = NewPlanDialog(self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._create_plan(dialog.details()))
-        dialog.open()
-
-    def _create_plan(self, details: NewPlanDetails) -> None:
-        path = self._ask_save_path("Save the New Plan As", f"{details.name}{SUFFIX}")
-        if path is None:
-            return
-        try:
-            plan = create_plan(
-                path,
-                details.name,
-                currency=details.currency,
-                fiscal_start_month=details.fiscal_start_month,
-                overwrite=True,  # the user agreed to replace it in the file dialog
-            )
-        except (PlanError, OSError) as exc:
-            QMessageBox.critical(self, "Could Not Create the Plan", _sentence(exc, path))
-            return
-        self.load_plan(plan)
-
-    def new_from_sample(self) -> None:
-        path = self._ask_save_path("Save the Sample Plan As", f"Sample bakery{SUFFIX}")
-        if path is None:
-            return
-        from planner.sample import write_sample
-
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            write_sample(path, overwrite=True)
-        except (PlanError, OSError) as exc:
-            QMessageBox.critical(self, "Could Not Create the Sample", _sentence(exc, path))
-            return
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.open_path(path)
-
-    def save_copy(self) -> None:
-        plan = self.plan
-        if plan is None:
-            return
-        path = self._ask_save_path("Save a Copy As", f"{plan.path.stem} copy{SUFFIX}")
-        if path is None:
-            return
-        try:
-            plan.save_copy(path)
-        except PlanError as exc:
-            QMessageBox.warning(self, "Could Not Save a Copy", str(exc))
-            return
-        if self._persist:
-            # The copy is easy to find again, but the open plan stays the newest entry.
-            self.settings.add_recent(path)
-            self.settings.add_recent(plan.path)
-            self._refresh_recent()
-        self.statusBar().showMessage(
-            f"Saved a copy as '{path.name}'. You are still working in '{plan.path.name}'.", 15000
-        )
-
     def edit_profile(self) -> None:
         if self._ops is None:
             return
@@ -553,9 +395,3 @@ class MainWindow(QMainWindow):
         self._save_window()
         self._unload_plan()
         event.accept()
-
-
-def _sentence(exc: Exception, path: Path) -> str:
-    if isinstance(exc, OSError):
-        return f"'{path.name}' could not be written: {exc.strerror or exc}."
-    return str(exc)

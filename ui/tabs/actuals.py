@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
@@ -24,7 +25,7 @@ def actuals_columns(
 ) -> list[Column[OfferingActuals]]:
     columns: list[Column[OfferingActuals]] = [Column("Offering", lambda a: a.offering)]
     for i, month in enumerate(months):
-        columns.append(Column(month.short_label, lambda a, i=i: values(a)[i], kind))
+        columns.append(Column(month.short_label, functools.partial(_nth, values, i), kind))
     columns.append(Column("Year", total, kind))
     return columns
 
@@ -75,3 +76,9 @@ class ActualsTab(FiscalYearTab):
         self.units_model.set_rows(rows)
         fit_columns(self.revenue_view)
         fit_columns(self.units_view)
+
+
+def _nth(
+    values: Callable[[OfferingActuals], tuple[Any, ...]], index: int, row: OfferingActuals
+) -> Any:
+    return values(row)[index]

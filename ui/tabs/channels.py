@@ -3,6 +3,7 @@ was planned to cost and bring in against what it really did."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -97,7 +98,7 @@ def grid_columns(months: Sequence[Month]) -> list[Column[GridRow]]:
         columns.append(
             Column(
                 month.short_label,
-                lambda g, i=i: g.values[i],
+                functools.partial(_value_at, i),
                 kind=lambda g: g.measure.kind,
                 field="month",
                 editable=lambda g: g.channel_id is not None,
@@ -189,3 +190,7 @@ CHANNEL_COLUMNS: list[Column[ChannelRow]] = [
     Column("Revenue won", lambda c: c.won_revenue, Kind.MONEY),
     Column("Notes", lambda c: c.notes),
 ]
+
+
+def _value_at(index: int, row: Any) -> Any:
+    return row.values[index]
