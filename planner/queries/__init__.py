@@ -13,17 +13,9 @@ from planner.queries.actuals import (
     monthly_actuals,
     revenue_history,
 )
+from planner.queries.channels import ChannelMonthRow, ChannelRow, channel_months, channels
 from planner.queries.forecast import ForecastMonth, SimpleForecast, seasonal_naive, simple_forecast
-from planner.queries.marketing import (
-    ChannelMonthRow,
-    ChannelRow,
-    OfferingRow,
-    SegmentRow,
-    channel_months,
-    channels,
-    offerings,
-    segments,
-)
+from planner.queries.mix import OfferingRow, offerings
 from planner.queries.pipeline import DealRow, PipelineFigures, deals, pipeline_figures
 from planner.queries.profile import (
     ProfileSummary,
@@ -31,6 +23,7 @@ from planner.queries.profile import (
     fiscal_years,
     profile_summary,
 )
+from planner.queries.segments import SegmentRow, segments
 from planner.queries.targets import (
     PeriodLevel,
     PlanVsActualRow,

@@ -1,0 +1,141 @@
+"""Read-only views of channels: the channel list with what it sourced, and the month grid."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import case, func, select
+
+from planner.db.models import (
+    Channel,
+    ChannelMonth,
+    Deal,
+    Segment,
+    SegmentChannel,
+)
+from planner.db.plan import Plan
+from planner.domain.money import from_minor
+from planner.domain.periods import FiscalYear, Month
+from planner.queries.profile import resolve_fiscal_year
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRow:
+    """A channel, and what the deals it brought in became (all time)."""
+
+    id: int
+    name: str
+    kind: str
+    notes: str
+    archived: bool
+    segments: tuple[str, ...]
+    deals: int  # deals that came from this channel
+    won_deals: int
+    won_revenue: Decimal
+
+
+def channels(plan: Plan) -> list[ChannelRow]:
+    """Every channel in the owner's order, archived ones last."""
+    with plan.session() as session:
+        reached: dict[int, list[str]] = defaultdict(list)
+        for channel_id, name in session.execute(
+            select(SegmentChannel.channel_id, Segment.name)
+            .join(Segment, Segment.id == SegmentChannel.segment_id)
+            .order_by(Segment.position, Segment.name)
+        ):
+            reached[channel_id].append(name)
+        won = Deal.status == "won"
+        sourced = {
+            channel_id: (count, won_count or 0, won_minor or 0)
+            for channel_id, count, won_count, won_minor in session.execute(
+                select(
+                    Deal.channel_id,
+                    func.count(),
+                    func.sum(case((won, 1), else_=0)),
+                    func.sum(case((won, Deal.amount_minor), else_=0)),
+                )
+                .where(Deal.channel_id.is_not(None))
+                .group_by(Deal.channel_id)
+            )
+        }
+        rows = []
+        query = select(Channel).order_by(Channel.archived, Channel.position, Channel.name)
+        for c in session.scalars(query):
+            count, won_count, won_minor = sourced.get(c.id, (0, 0, 0))
+            rows.append(
+                ChannelRow(
+                    id=c.id,
+                    name=c.name,
+                    kind=c.kind,
+                    notes=c.notes,
+                    archived=c.archived,
+                    segments=tuple(reached[c.id]),
+                    deals=count,
+                    won_deals=won_count,
+                    won_revenue=from_minor(won_minor),
+                )
+            )
+        return rows
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelMonthRow:
+    """One channel in one month. ``id`` is None when nothing was entered for that month yet;
+    actual figures are None until they are known."""
+
+    id: int | None
+    channel_id: int
+    channel: str
+    month: Month
+    planned_spend: Decimal
+    actual_spend: Decimal | None
+    planned_leads: int
+    actual_leads: int | None
+
+
+def channel_months(
+    plan: Plan, fiscal_year: FiscalYear | int | None = None, *, today: dt.date | None = None
+) -> list[ChannelMonthRow]:
+    """For every channel (active, or archived with figures this year) and every month of
+    the fiscal year, in channel order then month order."""
+    with plan.session() as session:
+        fy = resolve_fiscal_year(session, fiscal_year, today)
+        entered = {
+            (cm.channel_id, cm.month): cm
+            for cm in session.scalars(
+                select(ChannelMonth).where(
+                    ChannelMonth.month >= fy.first_month, ChannelMonth.month <= fy.last_month
+                )
+            )
+        }
+        with_figures = {channel_id for channel_id, _ in entered}
+        rows = []
+        query = select(Channel).order_by(Channel.archived, Channel.position, Channel.name)
+        for channel in session.scalars(query):
+            if channel.archived and channel.id not in with_figures:
+                continue
+            for month in fy.months:
+                cm = entered.get((channel.id, month))
+                if cm is None:
+                    rows.append(
+                        ChannelMonthRow(None, channel.id, channel.name, month, Decimal("0.00"),
+                                        None, 0, None)
+                    )  # fmt: skip
+                    continue
+                actual = cm.actual_spend_minor
+                rows.append(
+                    ChannelMonthRow(
+                        id=cm.id,
+                        channel_id=channel.id,
+                        channel=channel.name,
+                        month=month,
+                        planned_spend=from_minor(cm.planned_spend_minor),
+                        actual_spend=None if actual is None else from_minor(actual),
+                        planned_leads=cm.planned_leads,
+                        actual_leads=cm.actual_leads,
+                    )
+                )
+        return rows

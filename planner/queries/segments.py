@@ -1,0 +1,89 @@
+"""Read-only view of segments: who the customers are and how large each market is (TAM/SAM/SOM)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from planner.db.models import (
+    Channel,
+    Offering,
+    Segment,
+    SegmentChannel,
+    SegmentOffering,
+)
+from planner.db.plan import Plan
+from planner.domain.money import from_minor, round_money
+from planner.queries.units import BP_PER_WHOLE, percent_from_bp
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentRow:
+    """A segment and its market size: TAM = customers x yearly value, SAM = TAM x
+    serviceable share, SOM = SAM x obtainable share (shares in percent)."""
+
+    id: int
+    name: str
+    description: str
+    needs: str
+    customers: int
+    yearly_value: Decimal
+    serviceable_pct: Decimal
+    obtainable_pct: Decimal
+    growth_pct: Decimal
+    priority: int  # 1 high, 2 medium, 3 low
+    targeted: bool
+    tam: Decimal
+    sam: Decimal
+    som: Decimal
+    offerings: tuple[str, ...]
+    channels: tuple[str, ...]
+
+
+def segments(plan: Plan) -> list[SegmentRow]:
+    """Every segment in the owner's order."""
+    with plan.session() as session:
+        offered: dict[int, list[str]] = defaultdict(list)
+        for segment_id, name in session.execute(
+            select(SegmentOffering.segment_id, Offering.name)
+            .join(Offering, Offering.id == SegmentOffering.offering_id)
+            .order_by(Offering.position, Offering.name)
+        ):
+            offered[segment_id].append(name)
+        reached: dict[int, list[str]] = defaultdict(list)
+        for segment_id, name in session.execute(
+            select(SegmentChannel.segment_id, Channel.name)
+            .join(Channel, Channel.id == SegmentChannel.channel_id)
+            .order_by(Channel.position, Channel.name)
+        ):
+            reached[segment_id].append(name)
+        rows = []
+        for s in session.scalars(select(Segment).order_by(Segment.position, Segment.name)):
+            yearly = from_minor(s.yearly_value_minor)
+            tam = yearly * s.customers
+            sam = round_money(tam * s.serviceable_bp / BP_PER_WHOLE)
+            som = round_money(sam * s.obtainable_bp / BP_PER_WHOLE)
+            rows.append(
+                SegmentRow(
+                    id=s.id,
+                    name=s.name,
+                    description=s.description,
+                    needs=s.needs,
+                    customers=s.customers,
+                    yearly_value=yearly,
+                    serviceable_pct=percent_from_bp(s.serviceable_bp),
+                    obtainable_pct=percent_from_bp(s.obtainable_bp),
+                    growth_pct=percent_from_bp(s.growth_bp),
+                    priority=s.priority,
+                    targeted=s.targeted,
+                    tam=tam,
+                    sam=sam,
+                    som=som,
+                    offerings=tuple(offered[s.id]),
+                    channels=tuple(reached[s.id]),
+                )
+            )
+        return rows
