@@ -1,0 +1,180 @@
+"""Deleting a record together with what depends on it, undoably; and linking records.
+
+``DeleteRecord`` snapshots the record and every row that points at it through a foreign
+key (one level: rows the database would delete by ON DELETE CASCADE, and rows whose link
+it would clear by SET NULL). Revert puts the record back with its id and restores each
+dependent row exactly, so undoing "Delete Offering" brings back its targets, its links
+and the offering named on its deals. ``dependents`` counts those rows for the question a
+user is asked before deleting.
+
+``SetLinks`` replaces the set of records linked to one record through an association
+table (segments served by an offering, channels reaching a segment).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Table, delete, insert, select, update
+
+from planner.db.models import Base
+from planner.db.plan import UnitOfWork
+from planner.services.commands import Change
+from planner.services.errors import NotFoundError
+
+# How a user reads a table's rows in the question asked before deleting.
+_ROW_NAMES = {
+    "deal": ("deal", "deals"),
+    "deal_event": ("history entry", "history entries"),
+    "target": ("target", "targets"),
+    "actual_sale": ("month of actual sales", "months of actual sales"),
+    "channel_month": ("month of channel figures", "months of channel figures"),
+    "segment_offering": ("segment link", "segment links"),
+    "segment_channel": ("channel link", "channel links"),
+    "offering_channel": ("channel link", "channel links"),
+}
+
+
+def _referencing(table: Table) -> list[tuple[Table, str, str | None]]:
+    """(child table, child column, ondelete) for every foreign key pointing at ``table``."""
+    found = []
+    for child in Base.metadata.sorted_tables:
+        for fk in child.foreign_keys:
+            if fk.column.table is table:
+                found.append((child, fk.parent.name, fk.ondelete))
+    return found
+
+
+def dependents(uow: UnitOfWork, model: type[Base], key: int) -> dict[str, int]:
+    """Rows that point at record ``key``, counted per kind ('deals': 12, ...); empty if none."""
+    counts: dict[str, int] = {}
+    order = list(_ROW_NAMES)
+    children = sorted(
+        _referencing(model.__table__),  # type: ignore[arg-type]
+        key=lambda ref: order.index(ref[0].name) if ref[0].name in order else len(order),
+    )
+    for child, column, _ondelete in children:
+        n = len(uow.session.execute(select(child.c[column]).where(child.c[column] == key)).all())
+        if n:
+            one, many = _ROW_NAMES.get(child.name, (child.name, child.name))
+            label = one if n == 1 else many
+            counts[label] = counts.get(label, 0) + n
+    return counts
+
+
+def describe_dependents(counts: dict[str, int]) -> str:
+    """'12 deals, 24 targets and 3 channel links' (empty when nothing depends)."""
+    parts = [f"{n:,} {label}" for label, n in counts.items()]
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+@dataclass
+class DeleteRecord:
+    """Delete one record; revert restores it and every row that depended on it."""
+
+    model: type[Base]
+    key: int
+    label: str
+    changes: Change
+    _row: dict[str, Any] = field(default_factory=dict)
+    _children: list[tuple[Table, str, str | None, list[dict[str, Any]]]] = field(
+        default_factory=list
+    )
+
+    def apply(self, uow: UnitOfWork) -> None:
+        table: Table = self.model.__table__  # type: ignore[assignment]
+        conn = uow.session.connection()
+        row = conn.execute(select(table).where(table.c.id == self.key)).mappings().first()
+        if row is None:
+            raise NotFoundError(f"That {table.name.replace('_', ' ')} no longer exists.")
+        self._row = dict(row)
+        self._children = []
+        for child, column, ondelete in _referencing(table):
+            rows = conn.execute(select(child).where(child.c[column] == self.key)).mappings()
+            self._children.append((child, column, ondelete, [dict(r) for r in rows]))
+        uow.session.flush()
+        conn.execute(delete(table).where(table.c.id == self.key))
+        uow.session.expire_all()
+
+    def revert(self, uow: UnitOfWork) -> None:
+        table: Table = self.model.__table__  # type: ignore[assignment]
+        conn = uow.session.connection()
+        conn.execute(insert(table), [self._row])
+        for child, column, ondelete, rows in self._children:
+            if not rows:
+                continue
+            if ondelete == "SET NULL":
+                keys = [r["id"] for r in rows]
+                conn.execute(update(child).where(child.c.id.in_(keys)).values({column: self.key}))
+            else:
+                conn.execute(insert(child), rows)
+        uow.session.expire_all()
+
+
+@dataclass
+class SetLinks:
+    """Make ``owner`` linked to exactly ``wanted`` through an association table.
+
+    ``table`` is the association model, ``owner_column``/``owner_id`` the fixed side and
+    ``other_column`` the side whose set changes. Extra columns of the association (a
+    budget, say) are kept for links that stay, and restored on revert for links removed.
+    """
+
+    table: type[Base]
+    owner_column: str
+    owner_id: int
+    other_column: str
+    wanted: frozenset[int]
+    label: str
+    changes: Change
+    _before: list[dict[str, Any]] = field(default_factory=list)
+
+    def _rows(self, uow: UnitOfWork) -> list[dict[str, Any]]:
+        t: Table = self.table.__table__  # type: ignore[assignment]
+        stmt = select(t).where(t.c[self.owner_column] == self.owner_id)
+        return [dict(r) for r in uow.session.connection().execute(stmt).mappings()]
+
+    def apply(self, uow: UnitOfWork) -> None:
+        t: Table = self.table.__table__  # type: ignore[assignment]
+        uow.session.flush()
+        self._before = self._rows(uow)
+        have = {r[self.other_column] for r in self._before}
+        conn = uow.session.connection()
+        gone = have - self.wanted
+        if gone:
+            conn.execute(
+                delete(t).where(
+                    t.c[self.owner_column] == self.owner_id, t.c[self.other_column].in_(gone)
+                )
+            )
+        new = sorted(self.wanted - have)
+        if new:
+            conn.execute(
+                insert(t),
+                [{self.owner_column: self.owner_id, self.other_column: other} for other in new],
+            )
+        uow.session.expire_all()
+
+    def revert(self, uow: UnitOfWork) -> None:
+        t: Table = self.table.__table__  # type: ignore[assignment]
+        uow.session.flush()
+        conn = uow.session.connection()
+        conn.execute(delete(t).where(t.c[self.owner_column] == self.owner_id))
+        if self._before:
+            conn.execute(insert(t), self._before)
+        uow.session.expire_all()
+
+
+def links_of(uow: UnitOfWork, table: type[Base], owner_column: str, owner_id: int,
+             other_column: str) -> frozenset[int]:  # fmt: skip
+    t: Table = table.__table__  # type: ignore[assignment]
+    stmt = select(t.c[other_column]).where(t.c[owner_column] == owner_id)
+    return frozenset(uow.session.execute(stmt).scalars())
+
+
+def ids(values: Iterable[int]) -> frozenset[int]:
+    return frozenset(int(v) for v in values)
