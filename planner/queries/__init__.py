@@ -13,9 +13,30 @@ from planner.queries.actuals import (
     monthly_actuals,
     revenue_history,
 )
+from planner.queries.channel_metrics import ALL_CHANNELS as ALL_CHANNELS
+from planner.queries.channel_metrics import ChannelYear as ChannelYear
+from planner.queries.channel_metrics import DealResults as DealResults
+from planner.queries.channel_metrics import Figures as Figures
+from planner.queries.channel_metrics import channel_metrics as channel_metrics
+from planner.queries.channel_metrics import deal_results as deal_results
 from planner.queries.channels import ChannelMonthRow, ChannelRow, channel_months, channels
+from planner.queries.channels import SeasonalShapes as SeasonalShapes
+from planner.queries.channels import seasonal_shapes as seasonal_shapes
+from planner.queries.feedback import (
+    ReasonCount,
+    SegmentFeedback,
+    closed_deal_years,
+    segment_feedback,
+)
 from planner.queries.forecast import ForecastMonth, SimpleForecast, seasonal_naive, simple_forecast
-from planner.queries.mix import OfferingRow, offerings
+from planner.queries.mix import (
+    ChannelLink,
+    OfferingDetail,
+    OfferingRow,
+    SegmentLink,
+    offering_detail,
+    offerings,
+)
 from planner.queries.pipeline import DealRow, PipelineFigures, deals, pipeline_figures
 from planner.queries.profile import (
     ProfileSummary,
@@ -23,7 +44,13 @@ from planner.queries.profile import (
     fiscal_years,
     profile_summary,
 )
-from planner.queries.segments import SegmentRow, segments
+from planner.queries.segments import (
+    LinkChoice,
+    SegmentLinkChoices,
+    SegmentRow,
+    segment_link_choices,
+    segments,
+)
 from planner.queries.targets import (
     PeriodLevel,
     PlanVsActualRow,
@@ -35,27 +62,36 @@ from planner.queries.targets import (
 )
 
 __all__ = [
+    "ChannelLink",
     "ChannelMonthRow",
     "ChannelRow",
     "DealRow",
     "ForecastMonth",
+    "LinkChoice",
     "MonthlyRevenue",
     "OfferingActuals",
+    "OfferingDetail",
     "OfferingRow",
     "PeriodLevel",
     "PipelineFigures",
     "PlanVsActualRow",
     "ProfileSummary",
+    "ReasonCount",
     "RevenueToDate",
+    "SegmentFeedback",
+    "SegmentLink",
+    "SegmentLinkChoices",
     "SegmentRow",
     "SimpleForecast",
     "TargetRow",
     "channel_months",
     "channels",
+    "closed_deal_years",
     "current_fiscal_year",
     "deals",
     "fiscal_years",
     "monthly_actuals",
+    "offering_detail",
     "offerings",
     "pipeline_figures",
     "plan_vs_actual",
@@ -63,6 +99,8 @@ __all__ = [
     "revenue_history",
     "revenue_to_date",
     "seasonal_naive",
+    "segment_feedback",
+    "segment_link_choices",
     "segments",
     "simple_forecast",
     "targets",

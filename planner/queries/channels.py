@@ -1,4 +1,5 @@
-"""Read-only views of channels: the channel list with what it sourced, and the month grid."""
+"""Read-only views of channels: the channel list with what it sourced, the month grid, and
+last year's seasonal shapes for spreading a yearly budget."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import case, func, select
 
 from planner.db.models import (
+    ActualSale,
     Channel,
     ChannelMonth,
     Deal,
@@ -19,6 +21,7 @@ from planner.db.models import (
 from planner.db.plan import Plan
 from planner.domain.money import from_minor
 from planner.domain.periods import FiscalYear, Month
+from planner.queries.channel_metrics import channel_metrics, figures_of
 from planner.queries.profile import resolve_fiscal_year
 
 
@@ -139,3 +142,37 @@ def channel_months(
                     )
                 )
         return rows
+
+
+@dataclass(frozen=True, slots=True)
+class SeasonalShapes:
+    """Last year's monthly figures a yearly budget can be spread like: one channel's actual
+    spend and the whole business's actual revenue, month by month of ``last_year`` (None
+    where nothing was recorded)."""
+
+    last_year: FiscalYear
+    channel_spend: tuple[Decimal | None, ...]
+    revenue: tuple[Decimal | None, ...]
+
+
+def seasonal_shapes(
+    plan: Plan, fiscal_year: FiscalYear | int | None, channel_id: int | None
+) -> SeasonalShapes:
+    """The shapes of the fiscal year before ``fiscal_year`` (for planning this one);
+    ``channel_id`` None gives all channels' spend together."""
+    with plan.session() as session:
+        last_year = resolve_fiscal_year(session, fiscal_year, None) + -1
+        months = last_year.months
+        stmt = (
+            select(ActualSale.month, func.sum(ActualSale.revenue_minor))
+            .where(ActualSale.month >= months[0], ActualSale.month <= months[-1])
+            .group_by(ActualSale.month)
+        )
+        revenue = {month: int(minor) for month, minor in session.execute(stmt)}
+    row = figures_of(channel_metrics(plan, last_year), channel_id)
+    spend = tuple(f.actual_spend for f in row.monthly) if row else (None,) * 12
+    return SeasonalShapes(
+        last_year,
+        spend,
+        tuple(None if m not in revenue else from_minor(revenue[m]) for m in months),
+    )

@@ -1,4 +1,10 @@
-"""Read-only view of the marketing mix: offerings with their 4Ps, margins and links."""
+"""Read-only view of the marketing mix: offerings with their 4Ps, margins and links.
+
+``offerings`` lists every offering for the Marketing mix list (and for other tabs that
+name offerings); ``offering_detail`` adds, for the one offering being edited, every
+segment and channel the owner could link it to, with the link state and promotion
+budgets. Both read in a fixed handful of queries, never one per row.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from planner.db.models import (
     Channel,
@@ -16,6 +22,7 @@ from planner.db.models import (
     SegmentOffering,
 )
 from planner.db.plan import Plan
+from planner.domain.margin import margin as margin_of
 from planner.domain.money import from_minor
 
 
@@ -47,59 +54,153 @@ class OfferingRow:
     promotion_tactics: str
     promoted_by: tuple[str, ...]  # channels that promote it
     segments: tuple[str, ...]  # segments it serves
+    position: int = 0
+    promotion_budget: Decimal = Decimal("0.00")  # yearly, over the channels promoting it
 
 
-def offerings(plan: Plan) -> list[OfferingRow]:
-    """Every offering in the owner's order, archived ones last."""
+@dataclass(frozen=True, slots=True)
+class SegmentLink:
+    """A segment the offering could serve, and whether it does."""
+
+    id: int
+    name: str
+    description: str
+    targeted: bool  # the owner actively goes after this segment
+    linked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelLink:
+    """A channel and its part in selling and promoting one offering."""
+
+    id: int
+    name: str
+    kind: str
+    archived: bool
+    sells: bool
+    promotes: bool
+    yearly_budget: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class OfferingDetail:
+    """One offering with every segment and channel it could be linked to."""
+
+    offering: OfferingRow
+    segments: tuple[SegmentLink, ...]
+    channels: tuple[ChannelLink, ...]
+
+    @property
+    def promotion_budget(self) -> Decimal:
+        """Yearly budget over the channels that promote the offering."""
+        return sum((c.yearly_budget for c in self.channels if c.promotes), Decimal("0.00"))
+
+
+def _row(o: Offering, sells: list[str], promotes: list[str], served: list[str],
+         budget: int) -> OfferingRow:  # fmt: skip
+    price, cost = from_minor(o.list_price_minor), from_minor(o.unit_cost_minor)
+    figures = margin_of(price, cost)
+    return OfferingRow(
+        id=o.id,
+        name=o.name,
+        archived=o.archived,
+        description=o.description,
+        target_customers=o.target_customers,
+        value_proposition=o.value_proposition,
+        features=o.features,
+        lifecycle_stage=o.lifecycle_stage,
+        list_price=price,
+        unit_cost=cost,
+        margin=figures.amount,
+        margin_pct=figures.percent,
+        pricing_approach=o.pricing_approach,
+        discount_policy=o.discount_policy,
+        place=o.place,
+        sold_through=tuple(sells),
+        promotion_message=o.promotion_message,
+        promotion_tactics=o.promotion_tactics,
+        promoted_by=tuple(promotes),
+        segments=tuple(served),
+        position=o.position,
+        promotion_budget=from_minor(budget),
+    )
+
+
+def offerings(plan: Plan, offering_id: int | None = None) -> list[OfferingRow]:
+    """Every offering in the owner's order, archived ones last (or only ``offering_id``)."""
     with plan.session() as session:
         sells: dict[int, list[str]] = defaultdict(list)
         promotes: dict[int, list[str]] = defaultdict(list)
-        links = session.execute(
+        budgets: dict[int, int] = defaultdict(int)
+        links = (
             select(OfferingChannel.offering_id, Channel.name, OfferingChannel.sells,
-                   OfferingChannel.promotes)
+                   OfferingChannel.promotes, OfferingChannel.yearly_budget_minor)
             .join(Channel, Channel.id == OfferingChannel.channel_id)
             .order_by(Channel.position, Channel.name)
         )  # fmt: skip
-        for offering_id, channel, sold, promoted in links:
-            if sold:
-                sells[offering_id].append(channel)
-            if promoted:
-                promotes[offering_id].append(channel)
-        served: dict[int, list[str]] = defaultdict(list)
-        for offering_id, segment in session.execute(
+        served_query = (
             select(SegmentOffering.offering_id, Segment.name)
             .join(Segment, Segment.id == SegmentOffering.segment_id)
             .order_by(Segment.position, Segment.name)
-        ):
-            served[offering_id].append(segment)
-        rows = []
-        query = select(Offering).order_by(Offering.archived, Offering.position, Offering.name)
-        for o in session.scalars(query):
-            price, cost = from_minor(o.list_price_minor), from_minor(o.unit_cost_minor)
-            margin = price - cost
-            margin_pct = (margin * 100 / price).quantize(Decimal("0.1")) if price else None
-            rows.append(
-                OfferingRow(
-                    id=o.id,
-                    name=o.name,
-                    archived=o.archived,
-                    description=o.description,
-                    target_customers=o.target_customers,
-                    value_proposition=o.value_proposition,
-                    features=o.features,
-                    lifecycle_stage=o.lifecycle_stage,
-                    list_price=price,
-                    unit_cost=cost,
-                    margin=margin,
-                    margin_pct=margin_pct,
-                    pricing_approach=o.pricing_approach,
-                    discount_policy=o.discount_policy,
-                    place=o.place,
-                    sold_through=tuple(sells[o.id]),
-                    promotion_message=o.promotion_message,
-                    promotion_tactics=o.promotion_tactics,
-                    promoted_by=tuple(promotes[o.id]),
-                    segments=tuple(served[o.id]),
-                )
+        )
+        query = select(Offering).order_by(
+            Offering.archived, Offering.position, Offering.name, Offering.id
+        )
+        if offering_id is not None:
+            links = links.where(OfferingChannel.offering_id == offering_id)
+            served_query = served_query.where(SegmentOffering.offering_id == offering_id)
+            query = query.where(Offering.id == offering_id)
+        for owner, channel, sold, promoted, budget in session.execute(links):
+            if sold:
+                sells[owner].append(channel)
+            if promoted:
+                promotes[owner].append(channel)
+                budgets[owner] += budget
+        served: dict[int, list[str]] = defaultdict(list)
+        for owner, segment in session.execute(served_query):
+            served[owner].append(segment)
+        return [
+            _row(o, sells[o.id], promotes[o.id], served[o.id], budgets[o.id])
+            for o in session.scalars(query)
+        ]
+
+
+def offering_detail(plan: Plan, offering_id: int) -> OfferingDetail | None:
+    """The offering with every segment and every channel (archived channels only when
+    linked to it) and how each is linked; None when the offering no longer exists."""
+    found = offerings(plan, offering_id)
+    if not found:
+        return None
+    with plan.session() as session:
+        linked = set(
+            session.scalars(
+                select(SegmentOffering.segment_id).where(SegmentOffering.offering_id == offering_id)
             )
-        return rows
+        )
+        segment_links = tuple(
+            SegmentLink(s.id, s.name, s.description, s.targeted, s.id in linked)
+            for s in session.scalars(select(Segment).order_by(Segment.position, Segment.name))
+        )
+        channel_rows = session.execute(
+            select(Channel, OfferingChannel)
+            .outerjoin(
+                OfferingChannel,
+                (OfferingChannel.channel_id == Channel.id)
+                & (OfferingChannel.offering_id == offering_id),
+            )
+            .where(or_(Channel.archived.is_(False), OfferingChannel.offering_id.is_not(None)))
+            .order_by(Channel.position, Channel.name)
+        ).all()
+        channel_links = tuple(
+            ChannelLink(
+                id=channel.id,
+                name=channel.name,
+                kind=channel.kind,
+                archived=channel.archived,
+                sells=bool(link and link.sells),
+                promotes=bool(link and link.promotes),
+                yearly_budget=from_minor(link.yearly_budget_minor if link else 0),
+            )
+            for channel, link in channel_rows
+        )
+    return OfferingDetail(found[0], segment_links, channel_links)

@@ -1,4 +1,5 @@
-"""Read-only view of segments: who the customers are and how large each market is (TAM/SAM/SOM)."""
+"""Read-only view of segments: who the customers are and how large each market is (TAM/SAM/SOM),
+and the offerings and channels a segment can be linked to."""
 
 from __future__ import annotations
 
@@ -41,25 +42,48 @@ class SegmentRow:
     som: Decimal
     offerings: tuple[str, ...]
     channels: tuple[str, ...]
+    offering_ids: frozenset[int] = frozenset()
+    channel_ids: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class LinkChoice:
+    """An offering or channel a segment can be linked to."""
+
+    id: int
+    name: str
+    archived: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentLinkChoices:
+    """Every offering and channel, in the owner's order, for the lists of links."""
+
+    offerings: tuple[LinkChoice, ...]
+    channels: tuple[LinkChoice, ...]
 
 
 def segments(plan: Plan) -> list[SegmentRow]:
     """Every segment in the owner's order."""
     with plan.session() as session:
         offered: dict[int, list[str]] = defaultdict(list)
-        for segment_id, name in session.execute(
-            select(SegmentOffering.segment_id, Offering.name)
+        offered_ids: dict[int, set[int]] = defaultdict(set)
+        for segment_id, offering_id, name in session.execute(
+            select(SegmentOffering.segment_id, Offering.id, Offering.name)
             .join(Offering, Offering.id == SegmentOffering.offering_id)
             .order_by(Offering.position, Offering.name)
         ):
             offered[segment_id].append(name)
+            offered_ids[segment_id].add(offering_id)
         reached: dict[int, list[str]] = defaultdict(list)
-        for segment_id, name in session.execute(
-            select(SegmentChannel.segment_id, Channel.name)
+        reached_ids: dict[int, set[int]] = defaultdict(set)
+        for segment_id, channel_id, name in session.execute(
+            select(SegmentChannel.segment_id, Channel.id, Channel.name)
             .join(Channel, Channel.id == SegmentChannel.channel_id)
             .order_by(Channel.position, Channel.name)
         ):
             reached[segment_id].append(name)
+            reached_ids[segment_id].add(channel_id)
         rows = []
         for s in session.scalars(select(Segment).order_by(Segment.position, Segment.name)):
             yearly = from_minor(s.yearly_value_minor)
@@ -84,6 +108,26 @@ def segments(plan: Plan) -> list[SegmentRow]:
                     som=som,
                     offerings=tuple(offered[s.id]),
                     channels=tuple(reached[s.id]),
+                    offering_ids=frozenset(offered_ids[s.id]),
+                    channel_ids=frozenset(reached_ids[s.id]),
                 )
             )
         return rows
+
+
+def segment_link_choices(plan: Plan) -> SegmentLinkChoices:
+    """Every offering and every channel (archived ones too, marked), in the owner's order."""
+    with plan.session() as session:
+        offerings = session.execute(
+            select(Offering.id, Offering.name, Offering.archived).order_by(
+                Offering.position, Offering.name
+            )
+        )
+        offering_choices = tuple(LinkChoice(i, n, bool(a)) for i, n, a in offerings)
+        channels = session.execute(
+            select(Channel.id, Channel.name, Channel.archived).order_by(
+                Channel.position, Channel.name
+            )
+        )
+        channel_choices = tuple(LinkChoice(i, n, bool(a)) for i, n, a in channels)
+    return SegmentLinkChoices(offering_choices, channel_choices)

@@ -31,10 +31,10 @@ _ROW_NAMES = {
     "target": ("target", "targets"),
     "actual_sale": ("month of actual sales", "months of actual sales"),
     "channel_month": ("month of channel figures", "months of channel figures"),
-    "segment_offering": ("segment link", "segment links"),
-    "segment_channel": ("channel link", "channel links"),
-    "offering_channel": ("channel link", "channel links"),
 }
+# Association tables are named after the record on their other side: deleting a channel
+# removes its "segment links" and "offering links".
+_LINK_TABLES = {"segment_offering", "segment_channel", "offering_channel"}
 
 
 def _referencing(table: Table) -> list[tuple[Table, str, str | None]]:
@@ -47,21 +47,35 @@ def _referencing(table: Table) -> list[tuple[Table, str, str | None]]:
     return found
 
 
+def _row_names(child: Table, column: str) -> tuple[str, str]:
+    if child.name in _LINK_TABLES:
+        other = next(
+            fk.column.table.name for fk in child.foreign_keys if fk.parent.name != column
+        )
+        return f"{other} link", f"{other} links"
+    return _ROW_NAMES.get(child.name, (child.name, child.name))
+
+
 def dependents(uow: UnitOfWork, model: type[Base], key: int) -> dict[str, int]:
     """Rows that point at record ``key``, counted per kind ('deals': 12, ...); empty if none."""
-    counts: dict[str, int] = {}
-    order = list(_ROW_NAMES)
+    order = [*_ROW_NAMES, *_LINK_TABLES]
     children = sorted(
         _referencing(model.__table__),  # type: ignore[arg-type]
         key=lambda ref: order.index(ref[0].name) if ref[0].name in order else len(order),
     )
+    by_name: dict[tuple[str, str], int] = {}
     for child, column, _ondelete in children:
         n = len(uow.session.execute(select(child.c[column]).where(child.c[column] == key)).all())
         if n:
-            one, many = _ROW_NAMES.get(child.name, (child.name, child.name))
-            label = one if n == 1 else many
-            counts[label] = counts.get(label, 0) + n
-    return counts
+            names = _row_names(child, column)
+            by_name[names] = by_name.get(names, 0) + n
+    singular = [one for one, _many in _ROW_NAMES.values()]
+    singular += ["segment link", "offering link", "channel link"]
+    ranked = sorted(
+        by_name.items(),
+        key=lambda item: singular.index(item[0][0]) if item[0][0] in singular else len(singular),
+    )
+    return {(one if n == 1 else many): n for (one, many), n in ranked}
 
 
 def describe_dependents(counts: dict[str, int]) -> str:

@@ -74,7 +74,7 @@ def test_delete_offering_restores_every_dependent(empty_plan: Plan) -> None:
         "month of actual sales": 1,
         "segment link": 1,
         "channel link": 1,
-    }
+    }  # deleting an offering: its links to a segment and to a channel
     assert describe_dependents(counts).startswith("2 deals, 2 targets, 1 month of actual sales")
     before = snapshot(empty_plan)
     cmd = DeleteRecord(Offering, ids["bread"], "Delete Offering", Change.OFFERINGS)
@@ -120,3 +120,15 @@ def test_set_links_keeps_extra_columns_and_reverts(empty_plan: Plan) -> None:
     undo(empty_plan, cmd2)
     with empty_plan.session() as s:
         assert s.execute(rows).all() == [(ids["flyers"], 5000)]
+
+
+def test_dependents_of_one_kind_from_two_tables_add_up(empty_plan: Plan) -> None:
+    from planner.db.models import SegmentChannel
+
+    ids = build(empty_plan)
+    with empty_plan.uow() as uow:
+        uow.session.add(SegmentChannel(segment_id=ids["shops"], channel_id=ids["flyers"]))
+        uow.commit()
+        counts = dependents(uow, Channel, ids["flyers"])
+    assert counts == {"segment link": 1, "offering link": 1}
+    assert describe_dependents(counts) == "1 segment link and 1 offering link"

@@ -1,119 +1,71 @@
-"""The Channels tab: the ways the business reaches customers, and per month what each
-was planned to cost and bring in against what it really did."""
+"""The Channels tab: the ways the business reaches customers, and per month what each was
+planned to cost and bring in against what it really did.
+
+Above: the channel list (name, kind, segments reached, notes, and how each did over the
+fiscal year) beside a chart of plan against actual. Below: the month-by-month grid of
+the selected channel, or of all channels together, with the helpers that fill it in
+(``channels_helpers``). The modules beside this one hold the list (``channels_list``)
+and its actions (``channels_actions``), the grid (``channels_grid``) and the spread
+dialog (``channels_fill``).
+"""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Sequence
-from dataclasses import dataclass
-from decimal import Decimal
-from enum import Enum
-from typing import Any, ClassVar
+from collections.abc import Callable
+from typing import ClassVar
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
-from planner.db.models import Channel, ChannelMonth
-from planner.db.plan import UnitOfWork
-from planner.domain.periods import Month
-from planner.queries import ChannelMonthRow, ChannelRow, channel_months, channels
-from planner.services.commands import Change, Command, InsertRow
-from planner.services.edit import change_field, field_rule, validate_field
-from ui.models.table import Column, Kind, RowTableModel, field_commands
+from planner.queries import ChannelRow, channels
+from planner.queries.channel_metrics import (
+    ChannelYear,
+    DealResults,
+    channel_metrics,
+    deal_results,
+    figures_of,
+)
+from planner.services.commands import Change
+from ui.charts import ChartView
 from ui.tabs.base import FiscalYearTab
-from ui.tabs.widgets import fit_columns, heading, make_table
+from ui.tabs.channels_actions import ChannelActions
+from ui.tabs.channels_grid import ChannelGridModel
+from ui.tabs.channels_helpers import GridHelpers, GridView
+from ui.tabs.channels_list import (
+    KIND_COLUMN,
+    SEGMENTS_COLUMN,
+    ChannelLine,
+    ChannelListModel,
+    KindDelegate,
+    SegmentsDialog,
+    channel_lines,
+    matches,
+)
+from ui.tabs.widgets import fit_columns, heading
 from ui.undo import PlanOperations
+from ui.widgets import SearchBox, SheetView
 
-ALL_CHANNELS = "All channels"
-
-
-class Measure(Enum):
-    """A line of the monthly grid: its label, the ChannelMonth field, and its kind."""
-
-    PLANNED_SPEND = ("Planned spend", "planned_spend_minor", Kind.MONEY)
-    ACTUAL_SPEND = ("Actual spend", "actual_spend_minor", Kind.MONEY)
-    PLANNED_LEADS = ("Planned leads", "planned_leads", Kind.COUNT)
-    ACTUAL_LEADS = ("Actual leads", "actual_leads", Kind.COUNT)
-
-    def __init__(self, label: str, field: str, kind: Kind) -> None:
-        self.label = label
-        self.field = field
-        self.kind = kind
-
-    def of(self, row: ChannelMonthRow) -> Any:
-        return getattr(row, self.field.removesuffix("_minor"))
+# Changes after which the channel list itself (names, kinds, segments) is read again.
+_LIST_CHANGES = Change.CHANNELS | Change.SEGMENTS | Change.PROFILE
 
 
-@dataclass(frozen=True, slots=True)
-class GridRow:
-    """One measure of one channel (or of all channels) across the months of a year."""
-
-    channel_id: int | None  # None on the "All channels" lines
-    channel: str
-    measure: Measure
-    months: tuple[Month, ...]
-    values: tuple[Any, ...]  # Decimal or int per month; None where not known
-    ids: tuple[int | None, ...]  # the ChannelMonth record per month, if entered
-    total: Any
-
-
-def _total(values: Sequence[Any]) -> Any:
-    known = [v for v in values if v is not None]
-    if not known:
-        return None
-    return sum(known, Decimal(0)) if isinstance(known[0], Decimal) else sum(known)
-
-
-def grid_rows(rows: Sequence[ChannelMonthRow]) -> list[GridRow]:
-    """Pivot ``channel_months`` into four lines per channel, then four lines of totals."""
-    by_channel: dict[int, list[ChannelMonthRow]] = {}
-    for row in rows:
-        by_channel.setdefault(row.channel_id, []).append(row)
-    grid = []
-    for channel_id, months in by_channel.items():
-        for measure in Measure:
-            values = tuple(measure.of(r) for r in months)
-            grid.append(
-                GridRow(channel_id, months[0].channel, measure, tuple(r.month for r in months),
-                        values, tuple(r.id for r in months), _total(values))
-            )  # fmt: skip
-    if grid:
-        months_of_year = grid[0].months
-        for measure in Measure:
-            lines = [g for g in grid if g.measure is measure and g.channel_id is not None]
-            values = tuple(_total([g.values[i] for g in lines]) for i in range(len(months_of_year)))
-            grid.append(
-                GridRow(None, ALL_CHANNELS, measure, months_of_year, values,
-                        (None,) * len(months_of_year), _total(values))
-            )  # fmt: skip
-    return grid
-
-
-def grid_columns(months: Sequence[Month]) -> list[Column[GridRow]]:
-    columns: list[Column[GridRow]] = [
-        Column("Channel", lambda g: g.channel),
-        Column("Measure", lambda g: g.measure.label),
-    ]
-    for i, month in enumerate(months):
-        columns.append(
-            Column(
-                month.short_label,
-                functools.partial(_value_at, i),
-                kind=lambda g: g.measure.kind,
-                field="month",
-                editable=lambda g: g.channel_id is not None,
-            )
-        )
-    columns.append(Column("Year", lambda g: g.total, kind=lambda g: g.measure.kind))
-    return columns
-
-
-class ChannelsTab(FiscalYearTab):
+class ChannelsTab(ChannelActions, FiscalYearTab):
     title = "Channels"
     explanation = (
         "The ways you reach customers: search ads, social media, email, events, referrals, "
         "partners, print or your shop window. Plan what each will cost and how many leads it "
-        "should bring each month, then record what really happened to see which channels pay."
+        "should bring each month, then record what really happened. Cost per lead, cost "
+        "per customer and return on spend come from the deals in your pipeline that name "
+        "the channel as their source, so you can see which channels pay."
     )
     watched: ClassVar[Change] = (
         Change.CHANNELS | Change.CHANNEL_MONTHS | Change.DEALS | Change.SEGMENTS
@@ -121,76 +73,263 @@ class ChannelsTab(FiscalYearTab):
 
     def __init__(self, ops: PlanOperations, parent: QWidget | None = None) -> None:
         super().__init__(ops, parent)
-        self.model = RowTableModel(CHANNEL_COLUMNS, ops=ops, command_for=field_commands(Channel))
-        self.view = make_table(self.model, name="channelsTable")
-        self.grid_model = RowTableModel(
-            grid_columns([]),
-            key=lambda g: (g.channel_id, g.measure),
-            emphasis=lambda g: g.channel_id is None,
-            ops=ops,
-            command_for=self._grid_command,
-        )
-        self.grid = make_table(self.grid_model, sortable=False, name="channelGrid")
+        self._channel_rows: list[ChannelRow] = []
+        self._years: list[ChannelYear] = []
+        self._deals: DealResults | None = None  # kept while only channel figures change
+        self._chart_drawn: object = None
+        self.channel_id: int | None = None
+        self.dialog: SegmentsDialog | None = None
+        self.last_refusal = ""
+
+        # The channel list and its buttons.
+        self.model = ChannelListModel(ops)
+        self.view = SheetView(select_rows=True)
+        self.view.setObjectName("channelsTable")
+        self.view.setModel(self.model)
+        self.view.setItemDelegateForColumn(KIND_COLUMN, KindDelegate(self.view))
+        self.view.doubleClicked.connect(self._double_clicked)
+        self.search = SearchBox(placeholder="Search channels…")
+        self.search.text_changed.connect(self._search)
+        self.add_button = self._button("Add channel", self.add_channel, "Add a new channel")
+        self.delete_button = self._button("Delete…", self.delete_channel)
+        self.archive_button = self._button("Archive", self.toggle_archived)
+        self.up_button = self._button("Move up", lambda: self.move_channel(-1))
+        self.down_button = self._button("Move down", lambda: self.move_channel(1))
+        self.segments_button = self._button("Segments reached…", self.edit_segments)
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.delete_button, self.archive_button,
+                       self.up_button, self.down_button, self.segments_button):  # fmt: skip
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.search)
+
+        # The chart beside the list.
+        self.chart = ChartView("Spend and leads: plan against actual")
+        self.chart.setObjectName("channelChart")
+        self.top_splitter = top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(self.view)
+        top.addWidget(self.chart)
+
+        # The grid, the switch between one channel and all, and the filling helpers.
+        self.grid_model = ChannelGridModel(ops)
+        self.grid = GridView(sortable=False)
+        self.grid.setObjectName("channelGrid")
+        self.grid.setModel(self.grid_model)
+        self.helpers = GridHelpers(self)
+        self.grid.extra_actions = self.helpers.actions
+        self.this_channel = QPushButton("This channel")
+        self.all_channels = QPushButton("All channels")
+        self._scope = QButtonGroup(self)
+        for button in (self.this_channel, self.all_channels):
+            button.setCheckable(True)
+            self._scope.addButton(button)
+        self.this_channel.setChecked(True)
+        self.this_channel.setToolTip("Show the figures of the channel selected above.")
+        self.all_channels.setToolTip("Show all channels added together.")
+        self._scope.buttonToggled.connect(self._scope_toggled)
+        self.grid_heading = heading("")
+        self.body.removeWidget(self.year_picker)
+        controls = QHBoxLayout()
+        controls.addWidget(self.year_picker)
+        controls.addSpacing(16)
+        controls.addWidget(QLabel("Show:"))
+        controls.addWidget(self.this_channel)
+        controls.addWidget(self.all_channels)
+        controls.addStretch(1)
+        for widget in self.helpers.buttons:
+            controls.addWidget(widget)
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
-        lower_layout.addWidget(heading("Month by month"))
-        self.body.removeWidget(self.year_picker)
-        lower_layout.addWidget(self.year_picker)
+        lower_layout.addLayout(controls)
+        lower_layout.addWidget(self.grid_heading)
         lower_layout.addWidget(self.grid, 1)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.view)
+        self.notice = QLabel()
+        self.notice.setObjectName("channelNotice")
+        self.notice.setWordWrap(True)
+        lower_layout.addWidget(self.notice)
+
+        upper = QWidget()
+        upper_layout = QVBoxLayout(upper)
+        upper_layout.setContentsMargins(0, 0, 0, 0)
+        upper_layout.addLayout(buttons)
+        upper_layout.addWidget(top, 1)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(upper)
         splitter.addWidget(lower)
-        splitter.setStretchFactor(1, 2)
         self.body.addWidget(splitter, 1)
-        self._grid_year: tuple[Month, ...] = ()
+        self._lower_layout, self._controls = lower_layout, controls
+        # Sized to show the whole grid until the owner drags a divider.
+        self._sized_by_hand = False
+        for moved in (splitter.splitterMoved, top.splitterMoved):
+            moved.connect(lambda *_: setattr(self, "_sized_by_hand", True))
+        self.view.selectionModel().currentRowChanged.connect(self._current_changed)
+        ops.changed.connect(lambda _c: self.notice.clear())
+        self._update_buttons()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_splitters()
+
+    def _fit_splitters(self) -> None:
+        """Give the grid the height of all its rows and the list more than half the width."""
+        if self._sized_by_hand:
+            return
+        grid = self.grid
+        rows = grid.verticalHeader().defaultSectionSize() * max(self.grid_model.rowCount(), 15)
+        grid_height = rows + grid.horizontalHeader().sizeHint().height() + 2 * grid.frameWidth()
+        grid_height += grid.horizontalScrollBar().sizeHint().height()
+        spacing = self._lower_layout.spacing() * 3
+        others = self._controls.sizeHint().height() + self.grid_heading.sizeHint().height()
+        lower = grid_height + others + self.notice.sizeHint().height() + spacing
+        total = self.splitter.height()
+        upper = max(total - lower, min(260, total // 2))
+        self.splitter.setSizes([upper, total - upper])
+        width = self.top_splitter.width()
+        self.top_splitter.setSizes([width * 3 // 5, width - width * 3 // 5])
+
+    def _button(self, text: str, slot: Callable[[], object], tip: str = "") -> QPushButton:
+        button = QPushButton(text)
+        button.clicked.connect(lambda *_: slot())
+        if tip:
+            button.setToolTip(tip)
+        return button
+
+    # -- reading ---------------------------------------------------------------------
 
     def refresh(self, changes: Change) -> None:
         plan = self.ops.plan
         self.model.set_formats(self.formats)
         self.grid_model.set_formats(self.formats)
-        if changes & (Change.CHANNELS | Change.DEALS | Change.SEGMENTS | Change.PROFILE):
-            self.model.set_rows(channels(plan))
-            fit_columns(self.view)
-        if changes & (Change.CHANNELS | Change.CHANNEL_MONTHS | Change.PROFILE):
-            fy = self.fiscal_year
-            if tuple(fy.months) != self._grid_year:
-                self._grid_year = tuple(fy.months)
-                self.grid_model.set_columns(grid_columns(fy.months))
-            self.grid_model.set_rows(grid_rows(channel_months(plan, fy)))
-            fit_columns(self.grid)
+        if changes & _LIST_CHANGES or not self._channel_rows:
+            self._channel_rows = channels(plan)
+        if changes & (Change.DEALS | _LIST_CHANGES):
+            self._deals = None
+        fy = self.fiscal_year
+        if self._deals is None or self._deals.fiscal_year != fy:
+            self._deals = deal_results(plan, fy)
+        self._years = channel_metrics(plan, fy, every_channel=True, deals=self._deals)
+        self.model.set_rows(channel_lines(self._channel_rows, self._years))
+        self._select(self.channel_id)
+        fit_columns(self.view, widest=260)
+        header = self.view.horizontalHeader()
+        header.resizeSection(SEGMENTS_COLUMN, min(header.sectionSize(SEGMENTS_COLUMN), 180))
+        self.show_figures()
 
     def _year_picked(self, _year: object) -> None:
         self.refresh(Change.CHANNEL_MONTHS)
 
-    def _grid_command(
-        self, uow: UnitOfWork, row: GridRow, column: Column[GridRow], value: Any
-    ) -> Command:
-        """Set one channel's figure for one month, creating the month's record if needed."""
-        month = self.grid_model.columns.index(column) - 2
-        field = row.measure.field
-        record = row.ids[month]
-        if record is not None:
-            return change_field(uow, ChannelMonth, record, field, value)
-        stored = validate_field(ChannelMonth, field, value)
-        return InsertRow(
-            ChannelMonth,
-            {"channel_id": row.channel_id, "month": row.months[month], field: stored},
-            label=f"Change {field_rule(ChannelMonth, field).label}",
-            changes=Change.CHANNEL_MONTHS,
-        )
+    @property
+    def showing_all(self) -> bool:
+        return self.all_channels.isChecked() or self.channel_id is None
 
+    def shown_year(self) -> ChannelYear:
+        """The figures in the grid and chart: the selected channel's, or all together."""
+        year = None if self.showing_all else figures_of(self._years, self.channel_id)
+        if year is None:
+            year = figures_of(self._years, None)
+        assert year is not None, "channel_metrics always ends with all channels"
+        return year
 
-CHANNEL_COLUMNS: list[Column[ChannelRow]] = [
-    Column("Channel", lambda c: c.name, field="name"),
-    Column("Kind", lambda c: c.kind),
-    Column("Segments reached", lambda c: ", ".join(c.segments)),
-    Column("Deals from it", lambda c: c.deals, Kind.COUNT),
-    Column("Deals won", lambda c: c.won_deals, Kind.COUNT),
-    Column("Revenue won", lambda c: c.won_revenue, Kind.MONEY),
-    Column("Notes", lambda c: c.notes),
-]
+    def show_figures(self) -> None:
+        if not self._years:
+            return
+        year = self.shown_year()
+        self.grid_model.set_year(year)
+        fit_columns(self.grid, widest=200)
+        label = year.fiscal_year.label
+        if year.is_total and not self._channel_rows:
+            text = f"Month by month, {label}: add a channel above to plan its spend and leads."
+        elif year.is_total:
+            text = f"Month by month, {label}: all channels together"
+        else:
+            text = f"Month by month, {label}: {year.name}"
+        self.grid_heading.setText(text)
+        self._draw_chart(year)
+        self._update_buttons()
+        self._fit_splitters()
 
+    def _draw_chart(self, year: ChannelYear) -> None:
+        """Plot the year's spend (bars) and leads (lines, right axis), plan against actual;
+        drawn again only when what it shows changed (a redraw rebuilds every item)."""
+        title = f"{year.name}: spend and leads, {year.fiscal_year.label}"
+        drawn = (title, self.formats.currency, year.months, year.monthly)
+        if drawn == self._chart_drawn:
+            return
+        self._chart_drawn = drawn
+        chart = self.chart
+        chart.set_title(title)
+        chart.set_categories([m.name[:3] for m in year.months])
+        chart.set_value_kind("money", currency=self.formats.currency)
+        chart.set_value_kind("count", axis="right", label="Leads")
+        monthly = year.monthly
+        chart.add_bars("Planned spend", [f.planned_spend for f in monthly], "plan", 0, 2)
+        chart.add_bars("Actual spend", [f.actual_spend for f in monthly], "actual", 1, 2)
+        chart.add_line("Planned leads", [f.planned_leads for f in monthly], "plan", axis="right")
+        actual_leads = [f.actual_leads for f in monthly]
+        # A line with no point at all trips pyqtgraph (an all-NaN warning while painting).
+        if any(v is not None for v in actual_leads):
+            chart.add_line("Actual leads", actual_leads, "actual", axis="right")
 
-def _value_at(index: int, row: Any) -> Any:
-    return row.values[index]
+    # -- selection -------------------------------------------------------------------
+
+    def current_line(self) -> ChannelLine | None:
+        index = self.view.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def _select(self, channel_id: int | None) -> None:
+        """Make ``channel_id`` current (the first shown channel when it is not shown)."""
+        row = self.model.row_of_key(channel_id) if channel_id is not None else -1
+        if row < 0 and self.model.rowCount():
+            row = 0
+        if row < 0:
+            self.channel_id = None
+            return
+        current = self.view.currentIndex()
+        if current.isValid() and current.row() == row:
+            self.channel_id = self.model.row_at(row).id
+            return
+        self.view.setCurrentIndex(self.model.index(row, max(current.column(), 0)))
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        line = self.model.row_at(current.row()) if current.isValid() else None
+        channel_id = line.id if line is not None else None
+        if channel_id != self.channel_id:
+            self.channel_id = channel_id
+            if self._years:
+                self.show_figures()
+        self._update_buttons()
+
+    def _scope_toggled(self, _button: object, checked: bool) -> None:
+        if checked:
+            self.show_figures()
+
+    def _search(self, text: str) -> None:
+        self.model.set_filter((lambda line: matches(line, text)) if text else None)
+        self._select(self.channel_id)
+
+    def _update_buttons(self) -> None:
+        line = self.current_line()
+        for button in (self.delete_button, self.archive_button, self.segments_button):
+            button.setEnabled(line is not None)
+        archived = line is not None and line.channel.archived
+        self.archive_button.setText("Bring back" if archived else "Archive")
+        self.archive_button.setToolTip(
+            "Use this channel again." if archived
+            else "Keep the channel and its history but stop planning with it."
+        )  # fmt: skip
+        self.up_button.setEnabled(line is not None and self._can_move(line, -1))
+        self.down_button.setEnabled(line is not None and self._can_move(line, 1))
+        self.helpers.update_actions()
+
+    def _can_move(self, line: ChannelLine, step: int) -> bool:
+        rows = self.model.rows
+        at = rows.index(line) + step if line in rows else -1
+        return 0 <= at < len(rows) and rows[at].channel.archived == line.channel.archived
+
+    # -- running commands ------------------------------------------------------------
+
+    def _ensure_fresh(self) -> None:
+        """Read now what a hidden tab would read when next shown."""
+        if self.is_stale:
+            self.reload()

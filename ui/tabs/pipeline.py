@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import ClassVar
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from planner.db.models import Deal
 from planner.domain.pipeline import DealStatus
@@ -15,6 +15,7 @@ from ui.models.table import Column, Kind, RowTableModel, field_commands
 from ui.tabs.base import PlanTab
 from ui.tabs.widgets import fit_columns, make_table
 from ui.undo import PlanOperations
+from ui.widgets import SearchBox
 
 _STATUS_CHOICES = (
     ("All deals", None),
@@ -70,9 +71,8 @@ class PipelineTab(PlanTab):
         self.model = RowTableModel(DEAL_COLUMNS, ops=ops, command_for=field_commands(Deal))
         bar = QHBoxLayout()
         search_label = QLabel("Find customer or title:")
-        self.search = QLineEdit()
+        self.search = SearchBox()
         self.search.setObjectName("dealSearch")
-        self.search.setClearButtonEnabled(True)
         search_label.setBuddy(self.search)
         self.status = QComboBox()
         self.status.setObjectName("dealStatus")
@@ -89,7 +89,7 @@ class PipelineTab(PlanTab):
         self.totals.setObjectName("pipelineTotals")
         self.body.addWidget(self.totals)
         self._sized = False
-        self.search.textChanged.connect(lambda *_: self._filter())
+        self.search.text_changed.connect(lambda *_: self._filter())
         self.status.currentIndexChanged.connect(lambda *_: self._filter())
 
     def refresh(self, changes: Change) -> None:
@@ -102,7 +102,7 @@ class PipelineTab(PlanTab):
         self._show_totals()
 
     def _filter(self) -> None:
-        words = self.search.text().casefold().split()
+        words = self.search.query().casefold().split()
         status = _STATUS_CHOICES[max(self.status.currentIndex(), 0)][1]
         if not words and status is None:
             self.model.set_filter(None)

@@ -5,23 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QTableView,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
 from planner.domain.periods import FiscalYear
-from ui.models.delegates import CellDelegate
 from ui.models.table import RowTableModel
+from ui.widgets.sheet import SheetView
+from ui.widgets.sheet import show_cell_message as show_cell_message  # tabs import it here
 
 
 class FiscalYearPicker(QWidget):
@@ -67,31 +65,16 @@ class FiscalYearPicker(QWidget):
             self.year_changed.emit(self._years[index])
 
 
-def make_table(model: RowTableModel, *, sortable: bool = True, name: str = "") -> QTableView:
-    """A table view on ``model``: whole-row selection, cell editing for editable columns,
-    header clicks sorting the model (unsorted at first), refused edits shown at the cell."""
-    view = QTableView()
+def make_table(
+    model: RowTableModel, *, sortable: bool = True, name: str = "", select_rows: bool = False
+) -> SheetView:
+    """A spreadsheet-like table on ``model`` (see ``SheetView``): cells selected one by one
+    unless ``select_rows``, header clicks sorting the model (unsorted at first) when
+    ``sortable``, refused edits shown at the cell."""
+    view = SheetView(sortable=sortable, select_rows=select_rows)
     if name:
         view.setObjectName(name)
     view.setModel(model)
-    view.setItemDelegate(CellDelegate(view))
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(
-        QAbstractItemView.EditTrigger.DoubleClicked
-        | QAbstractItemView.EditTrigger.EditKeyPressed
-        | QAbstractItemView.EditTrigger.AnyKeyPressed
-    )
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().setVisible(False)
-    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
-    view.horizontalHeader().setStretchLastSection(False)
-    view.setWordWrap(False)
-    if sortable:
-        view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        view.setSortingEnabled(True)
-    model.edit_rejected.connect(lambda index, message: show_cell_message(view, index, message))
     return view
 
 
@@ -106,13 +89,6 @@ def fit_columns(view: QTableView, widest: int = 320) -> None:
     for section in range(header.count()):
         if header.sectionSize(section) > widest:
             header.resizeSection(section, widest)
-
-
-def show_cell_message(view: QTableView, index: QModelIndex, message: str) -> None:
-    """Show why an edit was refused right at the cell the user typed into."""
-    rect = view.visualRect(index)
-    where = view.viewport().mapToGlobal(rect.bottomLeft())
-    QToolTip.showText(where, message, view.viewport(), rect, 8000)
 
 
 class Figure(QFrame):

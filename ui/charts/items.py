@@ -1,0 +1,334 @@
+"""The pyqtgraph pieces of a chart: axes, bars, bands and the legend.
+
+Imported only when the first ChartView is built (pyqtgraph and numpy take ~0.3 s to
+import; see ui/charts/__init__.py). Bars and the legend are drawn here rather than with
+pyqtgraph's BarGraphItem and LegendItem so that hatching stays in screen pixels whatever
+the scale (in SVG too), and the legend can sit above the plot instead of on the data.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pyqtgraph as pg  # type: ignore[import-untyped]
+from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QSizePolicy
+
+from ui.charts.axes import ValueFormat, category_step, elide
+from ui.charts.series import isolated
+from ui.charts.style import AXIS_LINE, TEXT, RoleStyle, chart_font, line_pen
+
+HATCH_GAP = 6.0  # pixels between hatch lines
+MANY_POINTS = 40  # a line longer than this gets markers only on its lone points
+TEXT_OVERHANG = 12.0  # pixels a tick label may reach past the end of its axis
+
+
+class CategoryAxis(pg.AxisItem):  # type: ignore[misc]
+    """A bottom axis with one label per category, thinned out evenly when crowded."""
+
+    def __init__(self) -> None:
+        super().__init__("bottom")
+        self.labels: list[str] = []
+        self.step = 1
+
+    def set_labels(self, labels: Sequence[str]) -> None:
+        self.labels = [elide(label) for label in labels]
+        self.picture = None
+        self.update()
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[Any]:
+        if not self.labels:
+            return []
+        metrics = QFontMetricsF(self.style["tickFont"] or chart_font())
+        widest = max(metrics.horizontalAdvance(label) for label in self.labels)
+        per_unit = size / max(maxVal - minVal, 1e-9)
+        shown = max(1, round(size / per_unit))
+        self.step = category_step(shown, widest, size)
+        first = max(0, math.ceil(minVal))
+        last = min(len(self.labels) - 1, math.floor(maxVal))
+        start = first + (-first % self.step)
+        return [(float(self.step), [float(i) for i in range(start, last + 1, self.step)])]
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        return [self.labels[round(v)] if 0 <= round(v) < len(self.labels) else "" for v in values]
+
+
+class ValueAxis(pg.AxisItem):  # type: ignore[misc]
+    """A left or right axis whose ticks are written by a ValueFormat."""
+
+    def __init__(self, orientation: str, value_format: Callable[[], ValueFormat]) -> None:
+        super().__init__(orientation)
+        self._format = value_format
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[Any]:
+        levels: list[Any] = super().tickSpacing(minVal, maxVal, size)
+        if self._format().kind == "count":
+            # People and deals come whole: no tick at 2.5 leads.
+            levels = [(spacing, offset) for spacing, offset in levels if spacing >= 1]
+            if not levels:
+                levels = [(1.0, 0.0)]
+        return levels[:1]  # major ticks only: labels at round numbers, not a cluttered scale
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        return self._format().ticks([v * scale for v in values], spacing * scale)
+
+    def boundingRect(self) -> QRectF:
+        # With a grid, pyqtgraph's bounds stop at the axis ends, which hides a label
+        # sitting on an end (the "€0" at the bottom): let labels overhang a little.
+        rect: QRectF = super().boundingRect()
+        return rect.adjusted(0, -TEXT_OVERHANG, 0, TEXT_OVERHANG)
+
+
+def style_axes(bottom: CategoryAxis, left: ValueAxis, right: ValueAxis) -> None:
+    font = chart_font()
+    for axis in (bottom, left, right):
+        axis.setPen(axis_pen())
+        axis.setTextPen(TEXT)
+        axis.setStyle(tickFont=font, tickTextOffset=6)
+    # Let the first and last month's label reach a little past the plot's ends.
+    bottom.setStyle(tickLength=4, hideOverlappingLabels=24)
+    left.setStyle(tickLength=0)
+    right.setStyle(tickLength=0)
+
+
+def line_graphics(
+    x: Sequence[float], values: Sequence[float | None], style: RoleStyle, dashed: bool
+) -> list[Any]:
+    """A line broken at missing values, with markers: on every point of a short series,
+    only on lone points (nothing to join them to) of a long one, where markers are noise."""
+    line = pg.PlotDataItem(
+        list(x),
+        [math.nan if v is None else v for v in values],
+        pen=line_pen(style, dashed),
+        connect="finite",
+        antialias=True,
+    )
+    if len(values) <= MANY_POINTS:
+        marked, size = [v is not None for v in values], 7
+    else:
+        marked, size = isolated(values), 6
+    spots = [(xi, v) for xi, v, m in zip(x, values, marked, strict=True) if m and v is not None]
+    if not spots:
+        return [line]
+    markers = pg.ScatterPlotItem(
+        [p[0] for p in spots],
+        [p[1] for p in spots],
+        size=size,
+        symbol=style.symbol,
+        pen=pg.mkPen(style.qcolor(), width=1.5),
+        brush=QColor("white") if style.hollow_symbol else style.qcolor(),
+        # Drawn as shapes, not stamped from a bitmap atlas: SVG output stays vector.
+        useCache=False,
+        antialias=True,
+    )
+    return [line, markers]
+
+
+@dataclass
+class BarData:
+    """Bars of one series: centres, heights (None = no bar), width, look."""
+
+    x: list[float]
+    heights: list[float | None]
+    width: float
+    style: RoleStyle
+
+
+class BarsItem(pg.GraphicsObject):  # type: ignore[misc]
+    """Bars drawn in screen pixels, so outlines and hatching look the same at any size."""
+
+    def __init__(self, data: BarData) -> None:
+        super().__init__()
+        self.data = data
+        drawn = [h for h in data.heights if h is not None]
+        low, high = min([0.0, *drawn]), max([0.0, *drawn])
+        left = min(data.x, default=0.0) - data.width / 2
+        right = max(data.x, default=0.0) + data.width / 2
+        self._bounds = QRectF(left, low, right - left, high - low)
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def dataBounds(self, axis: int, frac: float = 1.0, orthoRange: Any = None) -> Any:
+        r = self._bounds
+        return (r.left(), r.right()) if axis == 0 else (r.top(), r.bottom())
+
+    def paint(self, painter: QPainter, *_args: Any) -> None:
+        style = self.data.style
+        transform = painter.transform()
+        painter.save()
+        painter.resetTransform()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)  # crisp edges
+        outline = QPen(style.qcolor())
+        outline.setWidthF(1.5 if style.hatched else 1.0)
+        outline.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+        fill = QBrush(style.qcolor(45 if style.hatched else 255))
+        hatch = QPen(style.qcolor())
+        hatch.setWidthF(1.0)
+        for x, height in zip(self.data.x, self.data.heights, strict=True):
+            if height is None:
+                continue
+            rect = transform.mapRect(
+                QRectF(x - self.data.width / 2, min(0.0, height), self.data.width, abs(height))
+            ).normalized()
+            if rect.height() < 1:
+                rect.setHeight(1)  # a zero still shows as a hairline on the axis
+            painter.fillRect(rect, fill)
+            if style.hatched:
+                painter.save()
+                painter.setClipRect(rect)
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+                painter.setPen(hatch)
+                _hatch(painter, rect)
+                painter.restore()
+            painter.setPen(outline)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5))
+        painter.restore()
+
+
+def _hatch(painter: QPainter, rect: QRectF) -> None:
+    """Diagonal lines (/) across ``rect``, HATCH_GAP apart in screen pixels."""
+    offset = -rect.height()
+    while offset < rect.width():
+        bottom_left = QPointF(rect.left() + offset, rect.bottom())
+        painter.drawLine(bottom_left, bottom_left + QPointF(rect.height(), -rect.height()))
+        offset += HATCH_GAP
+
+
+def band_item(
+    x: Sequence[float], lower: Sequence[float | None], upper: Sequence[float | None], color: QColor
+) -> QGraphicsPathItem:
+    """A translucent area between two lines; a missing value splits it into pieces."""
+    path = QPainterPath()
+    run: list[tuple[float, float, float]] = []
+    for xi, lo, hi in [*zip(x, lower, upper, strict=True), (0.0, None, None)]:
+        if lo is not None and hi is not None:
+            run.append((xi, lo, hi))
+            continue
+        if len(run) == 1:  # a lone month: a short slab, so it still shows
+            xi0, lo0, hi0 = run[0]
+            run = [(xi0 - 0.15, lo0, hi0), (xi0 + 0.15, lo0, hi0)]
+        if run:
+            path.moveTo(run[0][0], run[0][2])
+            for px, _lo, hi_ in run[1:]:
+                path.lineTo(px, hi_)
+            for px, lo_, _hi in reversed(run):
+                path.lineTo(px, lo_)
+            path.closeSubpath()
+        run = []
+    item = QGraphicsPathItem(path)
+    item.setBrush(QBrush(color))
+    item.setPen(QPen(Qt.PenStyle.NoPen))
+    item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresParentOpacity, False)
+    return item
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    label: str
+    kind: str  # "bars", "line" or "band"
+    style: RoleStyle
+    dashed: bool = False
+
+
+class LegendRow(pg.GraphicsWidget):  # type: ignore[misc]
+    """The legend as a row (wrapping when narrow) above the plot, never over the data."""
+
+    SAMPLE = 22.0
+    GAP = 16.0
+    ROW = 18.0
+
+    def __init__(self) -> None:
+        self._height = -1.0
+        super().__init__()
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.entries: list[LegendEntry] = []
+        self.indent = 0.0
+        self._font = chart_font()
+        self._metrics = QFontMetricsF(self._font)
+        self._relayout()
+
+    def set_entries(self, entries: Sequence[LegendEntry], indent: float) -> None:
+        self.entries = list(entries)
+        self.indent = indent
+        self._relayout()
+        self.update()
+
+    def _positions(self, width: float) -> list[QPointF]:
+        x, y, spots = self.indent, 0.0, []
+        for entry in self.entries:
+            w = self.SAMPLE + 5 + self._metrics.horizontalAdvance(entry.label)
+            if x > self.indent and x + w > width:
+                x, y = self.indent, y + self.ROW
+            spots.append(QPointF(x, y))
+            x += w + self.GAP
+        return spots
+
+    def _relayout(self) -> None:
+        spots = self._positions(self.size().width() or 600.0)
+        rows = 0 if not spots else round(spots[-1].y() / self.ROW) + 1
+        height = rows * self.ROW + (6 if rows else 0)
+        if height != self._height:
+            self._height = height
+            self.setMinimumHeight(height)
+            self.setMaximumHeight(height)
+            self.updateGeometry()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._relayout()
+
+    def sizeHint(self, which: Qt.SizeHint, constraint: QSizeF = QSizeF()) -> QSizeF:  # noqa: B008
+        height = max(self._height, 0.0)
+        if which == Qt.SizeHint.MaximumSize:
+            return QSizeF(1e6, height)
+        return QSizeF(0.0 if which == Qt.SizeHint.MinimumSize else 100.0, height)
+
+    def paint(self, painter: QPainter, *_args: Any) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setFont(self._font)
+        for entry, spot in zip(self.entries, self._positions(self.size().width()), strict=True):
+            sample = QRectF(spot.x(), spot.y() + 3, self.SAMPLE, self.ROW - 6)
+            _draw_sample(painter, entry, sample)
+            painter.setPen(QColor(TEXT))
+            text = QRectF(sample.right() + 5, spot.y(), 1000, self.ROW)
+            painter.drawText(text, Qt.AlignmentFlag.AlignVCenter, entry.label)
+
+
+def _draw_sample(painter: QPainter, entry: LegendEntry, rect: QRectF) -> None:
+    style = entry.style
+    painter.save()
+    if entry.kind == "bars":
+        box = QRectF(rect.center().x() - 6, rect.top(), 12, rect.height())
+        painter.fillRect(box, style.qcolor(45 if style.hatched else 255))
+        if style.hatched:
+            painter.setClipRect(box)
+            painter.setPen(QPen(style.qcolor(), 1.0))
+            _hatch(painter, box)
+            painter.setClipping(False)
+        painter.setPen(QPen(style.qcolor(), 1.5 if style.hatched else 1.0))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(box.adjusted(0.5, 0.5, -0.5, -0.5))
+    elif entry.kind == "band":
+        painter.fillRect(rect, style.qcolor(style.band_alpha))
+    else:
+        y = rect.center().y()
+        painter.setPen(line_pen(style, entry.dashed))
+        painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+        painter.translate(rect.center())
+        brush = QBrush(QColor("white") if style.hollow_symbol else style.qcolor())
+        pen = QPen(style.qcolor(), 1.5)
+        pen.setCosmetic(True)  # drawSymbol scales the painter to the symbol's size
+        pg.graphicsItems.ScatterPlotItem.drawSymbol(painter, style.symbol, 7, pen, brush)
+    painter.restore()
+
+
+def axis_pen() -> QPen:
+    pen = QPen(QColor(AXIS_LINE))
+    pen.setCosmetic(True)
+    return pen

@@ -1,0 +1,100 @@
+"""What a chart holds, as plain data: its series, the value ranges, the tooltip texts.
+
+Kept apart from the drawing so the numbers a chart shows (and tests check) come from one
+place, and this part needs no pyqtgraph.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+from ui.charts.axes import ValueFormat
+from ui.charts.style import RoleStyle
+
+Axis = Literal["left", "right"]
+SeriesKind = Literal["bars", "line", "band"]
+Number = float | int | Decimal
+
+
+@dataclass
+class Series:
+    """One named series: its values (None = no figure), how and where it is drawn."""
+
+    name: str
+    kind: SeriesKind
+    style: RoleStyle
+    values: list[float | None]
+    axis: Axis = "left"
+    upper: list[float | None] | None = None  # a band's high edge; ``values`` is its low
+    x: list[float] = field(default_factory=list)
+    width: float = 0.0  # bars only
+    dashed: bool = False
+    graphics: list[Any] = field(default_factory=list)
+
+    def figures(self) -> Iterator[float]:
+        for v in [*self.values, *(self.upper or [])]:
+            if v is not None and math.isfinite(v):
+                yield v
+
+    def text(self, index: int, category: str, fmt: ValueFormat) -> str:
+        """ "Actual spend · Mar 2026: €1,234.50"; a band gives its low and high."""
+        return f"{self.name} · {category}: {self.value_text(index, fmt)}"
+
+    def value_text(self, index: int, fmt: ValueFormat) -> str:
+        if self.kind == "band" and self.upper is not None:
+            low, high = self.values[index], self.upper[index]
+            if low is None or high is None:
+                return "no figure"
+            return f"{fmt.full(low)} to {fmt.full(high)}"
+        return fmt.full(self.values[index])
+
+
+def floats(values: Sequence[Number | None]) -> list[float | None]:
+    return [None if v is None else float(v) for v in values]
+
+
+def isolated(values: Sequence[float | None]) -> list[bool]:
+    """Points with no neighbour on either side: a line cannot show them, a marker must."""
+    out = []
+    for i, v in enumerate(values):
+        before = i > 0 and values[i - 1] is not None
+        after = i + 1 < len(values) and values[i + 1] is not None
+        out.append(v is not None and not before and not after)
+    return out
+
+
+def padded_range(figures: Iterable[float]) -> tuple[float, float]:
+    """Zero and every figure, with a little room beyond the tallest bar."""
+    numbers = list(figures)
+    if not numbers:
+        return 0.0, 1.0
+    low, high = min(0.0, *numbers), max(0.0, *numbers)
+    if low == high:
+        return 0.0, 1.0
+    room = (high - low) * 0.06
+    return (low - room if low < 0 else low), (high + room if high > 0 else high)
+
+
+def align_zero(
+    left: tuple[float, float], right: tuple[float, float]
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Stretch two axis ranges so that zero sits at the same height on both sides."""
+
+    def below(r: tuple[float, float]) -> float:  # the share of the axis below zero
+        return -r[0] / (r[1] - r[0])
+
+    share = max(below(left), below(right))
+    if share <= 0 or share >= 1:
+        return left, right
+
+    def stretched(r: tuple[float, float]) -> tuple[float, float]:
+        low, high = r
+        if high <= 0:
+            return low, high
+        return min(low, -share * high / (1 - share)), high
+
+    return stretched(left), stretched(right)

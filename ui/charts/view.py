@@ -1,0 +1,426 @@
+"""ChartView: the one chart widget every tab, the dashboard and the report draw with.
+
+A caller names categories (months, segments), says what the values are (money in the
+plan's currency, counts, percentages), then adds bars, lines and bands by role; the role
+picks the look (ui.charts.style). The chart takes care of the rest: axis units, thinned
+month labels, a legend above the plot, exact values on hover, a white printable look, and
+a context menu to copy or save the image. Mouse zoom and pan are off: it is a business
+chart, not an oscilloscope.
+
+pyqtgraph is imported in ``ChartView.__init__``, not when this module is imported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QLocale, QPointF, QSize, Qt
+from PySide6.QtGui import QContextMenuEvent, QImage
+from PySide6.QtWidgets import QGraphicsView, QMenu, QToolTip, QVBoxLayout, QWidget
+
+from ui.charts import export, lifetime
+from ui.charts.axes import ValueFormat, ValueKind, axis_width
+from ui.charts.series import Axis, Number, Series, align_zero, floats, padded_range
+from ui.charts.style import (
+    AXIS_LINE,
+    BACKGROUND,
+    GRID_ALPHA,
+    MUTED_TEXT,
+    TEXT,
+    chart_font,
+    role_style,
+)
+
+if TYPE_CHECKING:
+    from ui.charts import items
+
+HIT_PIXELS = 20.0  # how near (across + up) the mouse must be to a line's point to name it
+EMPTY_TEXT = "No data yet"
+
+
+class ChartView(QWidget):
+    """A chart of values by category. See the module docstring and ISSUE3 contract 2."""
+
+    def __init__(
+        self, title: str = "", parent: QWidget | None = None, locale: QLocale | None = None
+    ) -> None:
+        super().__init__(parent)
+        import pyqtgraph as pg  # type: ignore[import-untyped]
+
+        from ui.charts import items
+
+        self._pg: Any = pg
+        self._items = items
+        self._locale = locale
+        self._formats: dict[Axis, ValueFormat] = {
+            "left": ValueFormat("count", locale=locale),
+            "right": ValueFormat("count", locale=locale),
+        }
+        self._axis_titles: dict[Axis, str] = {"left": "", "right": ""}
+        self._categories: list[str] = []
+        self._series: dict[str, Series] = {}
+        self._title = title
+        self._last_tip = ""
+
+        self._view: Any = pg.GraphicsLayoutWidget()
+        self._view.setBackground(BACKGROUND)
+        self._view.setAntialiasing(True)
+        # A cached background would go into an SVG as one big bitmap.
+        self._view.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
+        self._view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._view)
+        self.setMinimumSize(280, 200)
+        lifetime.watch(self, self._view)
+
+        grid = self._view.ci
+        grid.setContentsMargins(6, 8, 10, 4)
+        grid.layout.setVerticalSpacing(2)
+        self._title_item = pg.LabelItem("", color=TEXT, size="11pt", bold=True, justify="left")
+        grid.addItem(self._title_item, row=0, col=0)
+        self._legend = items.LegendRow()
+        grid.addItem(self._legend, row=1, col=0)
+        self._bottom = items.CategoryAxis()
+        self._left = items.ValueAxis("left", lambda: self._formats["left"])
+        self._right = items.ValueAxis("right", lambda: self._formats["right"])
+        self._plot = pg.PlotItem(
+            axisItems={"bottom": self._bottom, "left": self._left, "right": self._right}
+        )
+        grid.addItem(self._plot, row=2, col=0)
+        self._setup_plot()
+        self.set_title(title)
+        self._refresh()
+
+    # -- construction --------------------------------------------------------------
+
+    def _setup_plot(self) -> None:
+        pg, plot = self._pg, self._plot
+        plot.hideButtons()
+        plot.setMenuEnabled(False)
+        plot.setMouseEnabled(x=False, y=False)
+        plot.showAxis("right", False)
+        self._vb: Any = plot.getViewBox()
+        self._vb.setMenuEnabled(False)
+        self._vb.disableAutoRange()
+        self._right_vb: Any = pg.ViewBox(enableMenu=False)
+        self._right_vb.setMouseEnabled(x=False, y=False)
+        self._right_vb.disableAutoRange()
+        # A child of the plot, not a free scene item: it goes away with the plot.
+        self._right_vb.setParentItem(plot)
+        self._right.linkToView(self._right_vb)
+        self._right_vb.setXLink(self._vb)
+        self._vb.sigResized.connect(self._sync_right_view)
+
+        self._items.style_axes(self._bottom, self._left, self._right)
+        self._left.setGrid(round(255 * GRID_ALPHA))
+        self._zero_line = pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen(AXIS_LINE, width=1))
+        self._vb.addItem(self._zero_line, ignoreBounds=True)
+        self._empty = pg.TextItem(EMPTY_TEXT, color=MUTED_TEXT, anchor=(0.5, 0.5))
+        self._empty.setFont(chart_font(11))
+        self._vb.addItem(self._empty, ignoreBounds=True)
+        plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
+
+    def _sync_right_view(self) -> None:
+        self._right_vb.setGeometry(self._vb.geometry())
+        self._right_vb.linkedViewChanged(self._vb, self._right_vb.XAxis)
+
+    # -- the contract ----------------------------------------------------------------
+
+    def set_title(self, title: str) -> None:
+        self._title = title
+        self._title_item.setText(title)
+        self._title_item.setVisible(bool(title))
+        self._title_item.setMaximumHeight(26 if title else 0)
+
+    def title(self) -> str:
+        return self._title
+
+    def set_categories(self, labels: Sequence[str]) -> None:
+        """The x axis labels, in order. Starts a new chart: removes every series."""
+        self._remove_all()
+        self._categories = [str(label) for label in labels]
+        self._bottom.set_labels(self._categories)
+        self._refresh()
+
+    def categories(self) -> list[str]:
+        return list(self._categories)
+
+    def set_value_kind(
+        self,
+        kind: ValueKind,
+        currency: str | None = None,
+        axis: Axis = "left",
+        label: str = "",
+    ) -> None:
+        """What the values on ``axis`` are; ``label`` names the axis ("Leads") if wanted."""
+        previous = self._formats[axis]
+        self._formats[axis] = ValueFormat(kind, currency or previous.currency, self._locale)
+        self._axis_titles[axis] = label
+        target = self._left if axis == "left" else self._right
+        target.setLabel(label, color=TEXT) if label else target.showLabel(False)
+        self._refresh()
+
+    def value_format(self, axis: Axis = "left") -> ValueFormat:
+        return self._formats[axis]
+
+    def add_bars(
+        self,
+        name: str,
+        values: Sequence[Number | None],
+        role: str = "actual",
+        group: int = 0,
+        groups: int = 1,
+        axis: Axis = "left",
+    ) -> None:
+        """Bars, one per category; ``groups`` series share a category side by side."""
+        if not 0 <= group < groups:
+            raise ValueError(f"Bar group {group} is outside 0..{groups - 1}.")
+        style = role_style(role)
+        values_ = self._checked(name, values)
+        slot = 0.8 / groups  # the groups fill 80% of a category, leaving a gap between
+        x = [i - 0.4 + slot * (group + 0.5) for i in range(len(values_))]
+        width = slot * (0.9 if groups > 1 else 0.75)
+        item = self._items.BarsItem(self._items.BarData(x, values_, width, style))
+        item.setZValue(0)
+        self._store(Series(name, "bars", style, values_, axis, None, x, width, False, [item]))
+
+    def add_line(
+        self,
+        name: str,
+        values: Sequence[Number | None],
+        role: str = "actual",
+        dashed: bool | None = None,
+        axis: Axis = "left",
+    ) -> None:
+        """A line through the categories' centres; ``dashed`` defaults to the role's."""
+        style = role_style(role)
+        values_ = self._checked(name, values)
+        is_dashed = style.dashed if dashed is None else dashed
+        x = [float(i) for i in range(len(values_))]
+        graphics = self._items.line_graphics(x, values_, style, is_dashed)
+        for item in graphics:
+            item.setZValue(10)
+        self._store(Series(name, "line", style, values_, axis, None, x, 0.0, is_dashed, graphics))
+
+    def add_band(
+        self,
+        name: str,
+        lower: Sequence[Number | None],
+        upper: Sequence[Number | None],
+        role: str = "forecast",
+        axis: Axis = "left",
+    ) -> None:
+        """A translucent range (a forecast's likely low to high) behind bars and lines."""
+        style = role_style(role)
+        low, high = self._checked(name, lower), self._checked(name, upper)
+        x = [float(i) for i in range(len(low))]
+        item = self._items.band_item(x, low, high, style.qcolor(style.band_alpha))
+        item.setZValue(-5)
+        self._store(Series(name, "band", style, low, axis, high, x, 0.0, False, [item]))
+
+    def clear(self) -> None:
+        """Remove every series; categories and value kinds stay."""
+        self._remove_all()
+        self._refresh()
+
+    def series(self) -> dict[str, list[float | None]]:
+        """What is plotted, by series name. A band gives "<name> (low)" and "<name> (high)"."""
+        out: dict[str, list[float | None]] = {}
+        for s in self._series.values():
+            if s.kind == "band" and s.upper is not None:
+                out[f"{s.name} (low)"] = list(s.values)
+                out[f"{s.name} (high)"] = list(s.upper)
+            else:
+                out[s.name] = list(s.values)
+        return out
+
+    def series_info(self, name: str) -> dict[str, Any]:
+        """How a series is drawn (kind, role colour, axis, x positions, bar width, the
+        graphics items): for tests."""
+        s = self._series[name]
+        return {
+            "kind": s.kind,
+            "color": s.style.color,
+            "axis": s.axis,
+            "x": list(s.x),
+            "width": s.width,
+            "dashed": s.dashed,
+            "items": list(s.graphics),
+        }
+
+    # -- bookkeeping -----------------------------------------------------------------
+
+    def _checked(self, name: str, values: Sequence[Number | None]) -> list[float | None]:
+        if len(values) != len(self._categories):
+            raise ValueError(
+                f"Series {name!r} has {len(values)} values for {len(self._categories)} "
+                "categories; call set_categories first."
+            )
+        return floats(values)
+
+    def _store(self, series: Series) -> None:
+        if series.name in self._series:
+            self._remove(series.name)
+        box = self._vb if series.axis == "left" else self._right_vb
+        for item in series.graphics:
+            box.addItem(item, ignoreBounds=True)
+        self._series[series.name] = series
+        self._refresh()
+
+    def _remove(self, name: str) -> None:
+        series = self._series.pop(name)
+        box = self._vb if series.axis == "left" else self._right_vb
+        for item in series.graphics:
+            box.removeItem(item)
+
+    def _remove_all(self) -> None:
+        for name in list(self._series):
+            self._remove(name)
+
+    # -- layout and ranges -------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        uses_right = any(s.axis == "right" for s in self._series.values())
+        self._plot.showAxis("right", uses_right)
+        self._right_vb.setVisible(uses_right)
+        count = len(self._categories)
+        self._vb.setXRange(-0.5, max(count, 1) - 0.5, padding=0)
+        ranges = {
+            side: padded_range(
+                f for s in self._series.values() if s.axis == side for f in s.figures()
+            )
+            for side in ("left", "right")
+        }
+        has_data = any(next(s.figures(), None) is not None for s in self._series.values())
+        if uses_right:
+            ranges["left"], ranges["right"] = align_zero(ranges["left"], ranges["right"])
+        sides: tuple[tuple[Axis, Any, Any], ...] = (
+            ("left", self._vb, self._left),
+            ("right", self._right_vb, self._right),
+        )
+        for side, box, axis_item in sides:
+            low, high = ranges[side]
+            box.setYRange(low, high, padding=0)
+            axis_item.setWidth(
+                axis_width(self._formats[side], low, high, bool(self._axis_titles[side]))
+            )
+        self._left.setStyle(showValues=has_data)
+        self._left.setGrid(round(255 * GRID_ALPHA) if has_data else False)
+        self._empty.setVisible(not has_data)
+        self._empty.setPos(max(count, 1) / 2 - 0.5, 0.5)
+        # Only a chart that goes below zero needs a zero line; otherwise it is the axis.
+        self._zero_line.setVisible(self._vb.viewRange()[1][0] < 0)
+        self._legend.set_entries(self._legend_entries(uses_right), indent=self._left.width())
+
+    def _legend_entries(self, uses_right: bool) -> list[items.LegendEntry]:
+        entries = []
+        for s in self._series.values():
+            label = f"{s.name} (right scale)" if uses_right and s.axis == "right" else s.name
+            entries.append(self._items.LegendEntry(label, s.kind, s.style, s.dashed))
+        return entries
+
+    # -- hover -----------------------------------------------------------------------
+
+    def tooltip_text(self, name: str, index: int) -> str:
+        """ "Actual spend · Mar 2026: €1,234.50" for one series at one category."""
+        s = self._series[name]
+        return s.text(index, self._categories[index], self._formats[s.axis])
+
+    def category_text(self, index: int) -> str:
+        """Every series at one category, one per line, under the category's name."""
+        lines = [self._categories[index]]
+        for s in self._series.values():
+            lines.append(f"{s.name}: {s.value_text(index, self._formats[s.axis])}")
+        return "\n".join(lines)
+
+    def hover_text(self, scene_pos: QPointF) -> str:
+        """The tooltip for the mouse at ``scene_pos``: the point or bar under it, or else
+        every series at the category under it; empty outside the plot."""
+        if not self._series or not self._vb.sceneBoundingRect().contains(scene_pos):
+            return ""
+        x = self._vb.mapSceneToView(scene_pos).x()
+        index = round(x)
+        if not 0 <= index < len(self._categories):
+            return ""
+        ordered = sorted(
+            self._series.values(), key=lambda s: ("line", "bars", "band").index(s.kind)
+        )
+        for s in ordered:
+            box = self._vb if s.axis == "left" else self._right_vb
+            y = box.mapSceneToView(scene_pos).y()
+            value = s.values[index]
+            if s.kind == "line" and value is not None:
+                spot = box.mapViewToScene(QPointF(index, value))
+                if (spot - scene_pos).manhattanLength() <= HIT_PIXELS:
+                    return self.tooltip_text(s.name, index)
+            elif s.kind == "bars" and value is not None:
+                inside_x = abs(x - s.x[index]) <= s.width / 2
+                if inside_x and min(0.0, value) <= y <= max(0.0, value):
+                    return self.tooltip_text(s.name, index)
+            elif s.kind == "band" and s.upper is not None:
+                high = s.upper[index]
+                if value is not None and high is not None and value <= y <= high:
+                    return self.tooltip_text(s.name, index)
+        return self.category_text(index)
+
+    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
+        text = self.hover_text(scene_pos)
+        if text == self._last_tip:
+            return
+        self._last_tip = text
+        if not text:
+            QToolTip.hideText()
+            return
+        where = self._view.mapToGlobal(self._view.mapFromScene(scene_pos))
+        QToolTip.showText(where, text, self._view)
+
+    # -- images and the context menu -------------------------------------------------------
+
+    @property
+    def plot_item(self) -> Any:
+        """The pyqtgraph PlotItem, for the rare chart that needs more than the contract."""
+        return self._plot
+
+    def image(self, scale: float = 1.0) -> QImage:
+        self._settle()
+        return export.render_image(self, scale)
+
+    def export_png(self, path: str | Path, scale: float = 1.0) -> None:
+        """Write the chart as a PNG image; raises OSError with a plain message."""
+        self._settle()
+        export.write_png(self, path, scale)
+
+    def export_svg(self, path: str | Path) -> None:
+        """Write the chart as an SVG drawing (vector shapes and text)."""
+        self._settle()
+        export.write_svg(self, path, self._title)
+
+    def copy_image(self) -> None:
+        self._settle()
+        export.copy_to_clipboard(self)
+
+    def context_menu(self) -> QMenu:
+        """Copy Image, Save as PNG…, Save as SVG… (in place of pyqtgraph's menu)."""
+        return export.context_menu(self, self.copy_image, lambda: self._title)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        # pyqtgraph's own menu is switched off (setMenuEnabled(False)), so a right-click
+        # on the plot falls through to here. popup() rather than exec(): no nested loop.
+        menu = self.context_menu()
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(event.globalPos())
+        event.accept()
+
+    def sizeHint(self) -> QSize:
+        return QSize(560, 320)
+
+    def _settle(self) -> None:
+        """Lay the chart out now, so an export straight after show() has every label."""
+        self.ensurePolished()
+        if self._view.size() != self.size():
+            self._view.resize(self.size())
+        self._view.ci.layout.activate()
+        self._sync_right_view()

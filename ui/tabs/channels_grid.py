@@ -1,0 +1,311 @@
+"""The month-by-month grid of the Channels tab: one channel (or all together) in a fiscal year.
+
+Rows are figures, columns the twelve months, then the four quarters and the year. The
+first four rows are what the owner types (planned and actual spend and leads), next to
+each other so a 4 x 12 block pasted from a spreadsheet lands in one go; below them, in
+shaded read-only rows, the variances and what the channel brought in (from
+``planner.queries.channel_metrics``). Quarter and year columns are bold and shaded too.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from planner.db.plan import UnitOfWork
+from planner.domain.periods import Month
+from planner.queries.channel_metrics import ChannelYear, Figures
+from planner.services.channels import set_month_figure
+from planner.services.commands import Command
+from ui.models.formats import Formats
+from ui.models.table import Column, Kind, RowTableModel
+from ui.undo import PlanOperations
+
+Index = QModelIndex | QPersistentModelIndex
+RATIO = "ratio"  # a Line whose values read "3.2x"
+_DERIVED = QColor("#f1f3f7")  # read-only figures
+_TOTALS = QColor("#e4e9f1")  # quarter and year columns
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+class Line(Enum):
+    """A row of the grid: label, kind, the stored field it edits (inputs only), how its
+    value comes from a period's ``Figures``, and what it means."""
+
+    PLANNED_SPEND = (
+        "Planned spend",
+        Kind.MONEY,
+        "planned_spend_minor",
+        "planned_spend",
+        "What you plan to spend on this channel.",
+    )
+    ACTUAL_SPEND = (
+        "Actual spend",
+        Kind.MONEY,
+        "actual_spend_minor",
+        "actual_spend",
+        "What you really spent; leave a month empty until you know.",
+    )
+    PLANNED_LEADS = (
+        "Planned leads",
+        Kind.COUNT,
+        "planned_leads",
+        "planned_leads",
+        "How many enquiries you expect the channel to bring.",
+    )
+    ACTUAL_LEADS = (
+        "Actual leads",
+        Kind.COUNT,
+        "actual_leads",
+        "actual_leads",
+        "How many enquiries it really brought; empty until you know.",
+    )
+    SPEND_VARIANCE = (
+        "Spend variance",
+        Kind.MONEY,
+        None,
+        "spend_variance",
+        "Actual spend minus planned spend, over the months whose actual spend "
+        "is entered. Above zero: you spent more than planned.",
+    )
+    SPEND_VARIANCE_PCT = (
+        "Spend variance %",
+        Kind.PERCENT,
+        None,
+        "spend_variance_pct",
+        "The spend variance as a share of the planned spend it is compared with.",
+    )
+    LEADS_VARIANCE = (
+        "Leads variance",
+        Kind.COUNT,
+        None,
+        "leads_variance",
+        "Actual leads minus planned leads, over the months whose actual leads "
+        "are entered. Above zero: more leads than planned.",
+    )
+    LEADS_VARIANCE_PCT = (
+        "Leads variance %",
+        Kind.PERCENT,
+        None,
+        "leads_variance_pct",
+        "The leads variance as a share of the planned leads it is compared with.",
+    )
+    COST_PER_LEAD_PLAN = (
+        "Cost per lead (plan)",
+        Kind.MONEY,
+        None,
+        "cost_per_lead_plan",
+        "Planned spend divided by planned leads: what you expect one lead to cost.",
+    )
+    COST_PER_LEAD = (
+        "Cost per lead (actual)",
+        Kind.MONEY,
+        None,
+        "cost_per_lead_actual",
+        "Actual spend divided by actual leads: what one lead really cost.",
+    )
+    DEALS_SOURCED = (
+        "Deals sourced",
+        Kind.COUNT,
+        None,
+        "deals_sourced",
+        "Deals in the pipeline that came from this channel, by the month they were created.",
+    )
+    DEALS_WON = (
+        "Deals won",
+        Kind.COUNT,
+        None,
+        "deals_won",
+        "Deals from this channel that were won, by the month they closed.",
+    )
+    REVENUE_WON = (
+        "Revenue won",
+        Kind.MONEY,
+        None,
+        "revenue_won",
+        "The amounts of the deals won from this channel.",
+    )
+    COST_PER_CUSTOMER = (
+        "Cost per customer won",
+        Kind.MONEY,
+        None,
+        "cost_per_customer",
+        "Actual spend divided by deals won: what winning one customer through this channel cost.",
+    )
+    RETURN_ON_SPEND = ("Return on spend", RATIO, None, "return_on_spend",
+                       "Revenue won for each unit of money spent: 3.2x means every {c}1 spent "
+                       "brought {c}3.20 of won deals. Below 1x the channel costs more than the "
+                       "deals it wins bring in.")  # fmt: skip
+
+    def __init__(self, label: str, kind: Kind | str, field: str | None, attr: str,
+                 tooltip: str) -> None:  # fmt: skip
+        self.label = label
+        self.kind = kind
+        self.field = field
+        self.attr = attr
+        self.tooltip = tooltip
+
+    def of(self, figures: Figures) -> Any:
+        return getattr(figures, self.attr)
+
+    @property
+    def is_input(self) -> bool:
+        return self.field is not None
+
+
+INPUT_LINES = [line for line in Line if line.is_input]
+_SIGNED = {Line.SPEND_VARIANCE, Line.SPEND_VARIANCE_PCT, Line.LEADS_VARIANCE,
+           Line.LEADS_VARIANCE_PCT}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class GridRow:
+    """One figure of one channel (``channel_id`` None: all channels) over the 17 periods:
+    twelve months, four quarters, the year."""
+
+    line: Line
+    channel_id: int | None
+    months: tuple[Month, ...]
+    values: tuple[Any, ...]
+
+    @property
+    def editable(self) -> bool:
+        return self.line.is_input and self.channel_id is not None
+
+    @property
+    def kind(self) -> Kind:
+        return Kind.TEXT if self.line.kind == RATIO else self.line.kind  # type: ignore[return-value]
+
+
+def grid_rows(year: ChannelYear) -> list[GridRow]:
+    """The grid's rows for one channel's (or all channels') year of figures."""
+    periods = year.periods
+    return [
+        GridRow(line, year.channel_id, year.months, tuple(line.of(f) for f in periods))
+        for line in Line
+    ]
+
+
+def _value_at(index: int, row: GridRow) -> Any:
+    return row.values[index]
+
+
+def grid_columns(months: list[Month]) -> list[Column[GridRow]]:
+    """ "Figure", the twelve months (``field`` holds the month, for edits), Q1-Q4, Year."""
+    columns: list[Column[GridRow]] = [Column("Figure", lambda g: g.line.label)]
+    for i, month in enumerate(months):
+        columns.append(
+            Column(month.name[:3], functools.partial(_value_at, i), kind=lambda g: g.kind,
+                   field=str(month), editable=lambda g: g.editable,
+                   tooltip=f"{month.name} {month.year}")
+        )  # fmt: skip
+    for q in range(4):
+        first, last = months[q * 3], months[q * 3 + 2]
+        columns.append(
+            Column(f"Q{q + 1}", functools.partial(_value_at, 12 + q), kind=lambda g: g.kind,
+                   tooltip=f"Quarter {q + 1}: {first.short_label} to {last.short_label}")
+        )  # fmt: skip
+    columns.append(
+        Column("Year", functools.partial(_value_at, 16), kind=lambda g: g.kind,
+               tooltip="The whole fiscal year")
+    )  # fmt: skip
+    return columns
+
+
+def whole_money(formats: Formats, amount: Decimal) -> str:
+    """An amount in whole currency units, formatted like ``Formats.money`` otherwise."""
+    text = formats.locale.toCurrencyString(float(abs(amount)), formats.symbol, 0)
+    return f"{formats.locale.negativeSign()}{text}" if amount < 0 else text
+
+
+def format_ratio(formats: Formats, value: Decimal | None) -> str:
+    """Return on spend as "3.2x"."""
+    if value is None:
+        return ""
+    return f"{formats.locale.toString(float(value), 'f', 1)}x"
+
+
+def month_figure_command(
+    uow: UnitOfWork, row: GridRow, column: Column[GridRow], value: Any
+) -> Command:
+    """An edit of one month cell: set that month's figure, creating the month if needed."""
+    assert row.channel_id is not None and row.line.field is not None and column.field
+    return set_month_figure(uow, row.channel_id, Month.parse(column.field), row.line.field, value)
+
+
+class ChannelGridModel(RowTableModel):
+    """The grid: inputs editable, everything worked out shaded, quarter and year in bold."""
+
+    def __init__(self, ops: PlanOperations) -> None:
+        super().__init__(
+            grid_columns(_placeholder_months()),
+            key=lambda g: g.line,
+            ops=ops,
+            command_for=month_figure_command,
+            row_label=lambda g: g.line.label,
+        )
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._derived = QBrush(_DERIVED)
+        self._totals = QBrush(_TOTALS)
+
+    def set_year(self, year: ChannelYear) -> None:
+        """Show ``year``; the columns change only when its months do."""
+        if [c.field for c in self.columns[1:13]] != [str(m) for m in year.months]:
+            self.set_columns(grid_columns(list(year.months)))
+        self.set_rows(grid_rows(year))
+
+    def row_of_line(self, line: Line) -> int:
+        return self.row_of_key(line)
+
+    def month_of_column(self, column: int) -> Month | None:
+        """The month of a month column, None for the others."""
+        field = self.columns[column].field if 0 <= column < len(self.columns) else None
+        return Month.parse(field) if field else None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row: GridRow = self.row_at(index.row())
+        column = index.column()
+        totals = column > 12
+        if role == Qt.ItemDataRole.DisplayRole and column:
+            value = row.values[column - 1]
+            if row.line.kind == RATIO:
+                return format_ratio(self.formats, value)
+            text = str(super().data(index, role))
+            if value is not None and row.line.kind is Kind.MONEY and _whole(row):
+                text = whole_money(self.formats, value)
+            if row.line in _SIGNED and value is not None and value > 0:
+                return "+" + text  # over plan, said plainly
+            return text
+        if role == Qt.ItemDataRole.TextAlignmentRole and column:
+            return _RIGHT
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if totals:
+                return self._totals
+            if not row.editable:
+                return self._derived
+            return None
+        if role == Qt.ItemDataRole.FontRole and (totals or (column == 0 and row.line.is_input)):
+            return self._bold
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            return row.line.tooltip.format(c=self.formats.symbol)
+        return super().data(index, role)
+
+
+def _whole(row: GridRow) -> bool:
+    """Whether a row of money holds whole currency units only: then it reads "€300"
+    rather than "€300.00", which keeps twelve months on one screen."""
+    return all(v is None or v == v.to_integral_value() for v in row.values)
+
+
+def _placeholder_months() -> list[Month]:
+    first = Month(2000, 1)
+    return [first + i for i in range(12)]
