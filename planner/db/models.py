@@ -48,6 +48,10 @@ class BusinessProfile(Base):
     name: Mapped[str] = mapped_column(String(200))
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     fiscal_start_month: Mapped[int] = mapped_column(Integer, default=1)
+    # Targets and actuals of months up to and including this one are locked against edits.
+    locked_through: Mapped[Month | None] = mapped_column(MonthType, nullable=True)
+    # An open deal with no change for this many days is flagged as stale.
+    stale_days: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
     __table_args__ = (
         CheckConstraint("fiscal_start_month BETWEEN 1 AND 12", name="fiscal_start"),
         CheckConstraint("id = 1", name="single_row"),
@@ -222,6 +226,8 @@ class Deal(Base):
         ForeignKey("lost_reason.id", ondelete="SET NULL"), nullable=True
     )
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Where an imported deal came from ("hubspot:123"), so importing again updates it.
+    external_ref: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
     __table_args__ = (
         CheckConstraint("status IN ('open', 'won', 'lost')", name="status"),
         CheckConstraint("probability IS NULL OR probability BETWEEN 0 AND 100", name="probability"),
@@ -272,3 +278,41 @@ class ActualSale(Base):
     offering_id: Mapped[int | None] = mapped_column(
         ForeignKey("offering.id", ondelete="SET NULL"), nullable=True, index=True
     )
+
+
+class ImportBatch(Base):
+    """One import of a file: what it was and what it did (for the summary and for undo)."""
+
+    __tablename__ = "import_batch"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "actuals" or "deals"
+    file_name: Mapped[str] = mapped_column(String(500))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    imported_on: Mapped[dt.date] = mapped_column(Date)
+    rows_imported: Mapped[int] = mapped_column(Integer, default=0)
+    rows_skipped: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ImportedLine(Base):
+    """A source line already imported, by a key of its content: importing it again skips it."""
+
+    __tablename__ = "imported_line"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    line_key: Mapped[str] = mapped_column(String(64))
+    __table_args__ = (
+        UniqueConstraint("kind", "line_key"),
+        Index("ix_imported_line_batch", "batch_id"),
+    )
+
+
+class ImportMapping(Base):
+    """The column mapping a user chose for files of one shape (same headers), remembered."""
+
+    __tablename__ = "import_mapping"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    signature: Mapped[str] = mapped_column(String(64))  # hash of the normalised header row
+    mapping_json: Mapped[str] = mapped_column(Text)
+    __table_args__ = (UniqueConstraint("kind", "signature"),)

@@ -39,7 +39,10 @@ def make_old_plan(path: Path, revision: str = "0001") -> None:
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
-        conn.exec_driver_sql("INSERT INTO business_profile VALUES (1, 'Old Bakery', 'EUR', 1)")
+        conn.exec_driver_sql(
+            "INSERT INTO business_profile (id, name, currency, fiscal_start_month) "
+            "VALUES (1, 'Old Bakery', 'EUR', 1)"
+        )
         for offering_id, name in ((1, "Bread"), (2, "Catering")):
             conn.exec_driver_sql(
                 "INSERT INTO offering (id, name, archived, description, target_customers, "
@@ -168,3 +171,21 @@ def test_save_copy_is_consistent_and_single_file(tmp_path: Path) -> None:
         assert conn.execute("SELECT name FROM channel").fetchall() == [("Flyers",)]
     copy = open_plan(tmp_path / "b.smplan")
     copy.close()
+
+
+def test_second_revision_file_keeps_deal_history_through_the_upgrade(tmp_path: Path) -> None:
+    path = tmp_path / "v2.smplan"
+    make_old_plan(path, "0002")
+    with sqlite3.connect(path) as conn:
+        conn.executemany(
+            "INSERT INTO deal_event (deal_id, happened_on, kind, old_value, new_value) "
+            "VALUES (?, '2026-02-01', 'stage', 'Lead', 'Qualified')",
+            [(n,) for n in range(1, 21)],
+        )
+    plan = open_plan(path)
+    plan.close()
+    assert table_rows(path, "deal_event") == 20
+    with sqlite3.connect(path) as conn:
+        row = conn.execute("SELECT locked_through, stale_days FROM business_profile").fetchone()
+        assert row == (None, 30)
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
