@@ -197,10 +197,36 @@ def test_series_reflect_what_was_added(make_chart: Callable[..., ChartView]) -> 
     chart.clear()
     assert chart.series() == {}
     assert chart.categories() == MONTHS
+    # A replot reuses the hidden items of the last one: they take the new look and data.
+    chart.add_line("Forecast", [5.0] * 12, role="forecast", axis="right")
+    (line,) = chart.series_info("Forecast")["items"]
+    assert line.isVisible() and line.opts["pen"].style() == Qt.PenStyle.CustomDashLine
+    assert list(line.getData()[1]) == [5.0] * 12
+    shown = [item for item in chart._right_vb.childGroup.childItems() if item.isVisible()]
+    assert shown == [line]  # the other line from before is hidden, not left on the chart
+    chart.clear()
     chart.set_categories(["Q1", "Q2"])
     chart.add_bars("Leads", [3, 4])
     chart.set_categories(["Q3"])  # new categories start a new chart
     assert chart.series() == {}
+
+
+def test_axes_write_ticks_with_the_formatter(make_chart: Callable[..., ChartView]) -> None:
+    chart = spend_chart(make_chart())
+    left, right = chart.plot_item.getAxis("left"), chart.plot_item.getAxis("right")
+    assert left.tickStrings([0, 10000, 20000], 1.0, 10000) == ["€0", "€10k", "€20k"]
+    assert left.tickStrings([-1000, 0, 1000], 1.0, 1000) == ["-€1,000", "€0", "€1,000"]
+    assert right.tickStrings([0, 20, 40], 1.0, 20) == ["0", "20", "40"]
+    # Leads come whole: no tick at 2.5 on a small count axis.
+    assert all(spacing >= 1 for spacing, _ in right.tickSpacing(0, 4, 300))
+    chart.set_value_kind("money", currency="GBP")
+    assert chart.plot_item.getAxis("left").tickStrings([12000], 1.0, 1000) == ["£12k"]
+    assert chart.tooltip_text("Actual spend", 2) == "Actual spend · Mar 2026: £1,234.50"
+    # The bottom axis shows the months, every other one when 12 do not fit.
+    bottom = chart.plot_item.getAxis("bottom")
+    assert bottom.tickStrings([0.0, 2.0], 1.0, 2.0) == ["Jan 2026", "Mar 2026"]
+    ((step, shown),) = bottom.tickValues(-0.5, 11.5, 300)
+    assert step >= 2 and shown[:2] == [0.0, step]
 
 
 def test_refuses_series_that_do_not_match_the_categories(
@@ -234,11 +260,12 @@ def test_grouped_bars_sit_side_by_side(make_chart: Callable[..., ChartView]) -> 
 
 def test_none_values_are_gaps(make_chart: Callable[..., ChartView]) -> None:
     chart = spend_chart(make_chart())
-    actual_leads, markers = chart.series_info("Actual leads")["items"]
+    (actual_leads,) = chart.series_info("Actual leads")["items"]
     _x, y = actual_leads.getData()
     assert list(y[4:7]) == [28.0, pytest.approx(math.nan, nan_ok=True), 36.0]
     assert actual_leads.opts["connect"] == "finite"  # the line breaks at the gap
-    assert len(markers.data) == 9  # a marker on each of the nine figures, none on gaps
+    marked = [y for y in actual_leads.scatter.data["y"] if not math.isnan(y)]
+    assert len(marked) == 9  # a marker on each of the nine figures, none on gaps
     # No bar where actual spend is missing: the mouse there finds the category, not a bar.
     vb = chart.plot_item.getViewBox()
     missing = vb.mapViewToScene(QPointF(4 - 0.2, 10))  # May, inside where the bar would be
@@ -259,14 +286,18 @@ def test_long_lines_mark_only_lone_points(make_chart: Callable[..., ChartView]) 
 
 def test_charts_freed_by_the_garbage_collector_do_not_crash(qtbot: QtBot) -> None:
     import gc
+    import weakref
 
     for _ in range(8):
         chart = spend_chart(ChartView("Temporary", locale=US))
         chart.show()
         qtbot.waitExposed(chart)
+        chart.context_menu()  # menus and axes must not keep the chart alive
+        freed = weakref.ref(chart)
         del chart
         gc.collect()  # the chart's pyqtgraph view goes on the next event loop turn
         QApplication.processEvents()
+        assert freed() is None
 
 
 # -- hover ---------------------------------------------------------------------------------
@@ -352,13 +383,18 @@ def test_export_straight_after_show_keeps_the_axis_width(qtbot: QtBot) -> None:
 
 def test_empty_chart_says_so_quietly(make_chart: Callable[..., ChartView], tmp_path: Path) -> None:
     chart = make_chart(title="")
-    assert chart._empty.isVisible() and chart._empty.textItem.toPlainText() == "No data yet"
+
+    def says_no_data() -> bool:
+        chart.image()  # brings the chart up to date, as a paint would
+        return chart._empty.isVisible() and chart._empty.textItem.toPlainText() == "No data yet"
+
+    assert chart.is_empty() and says_no_data()
     chart.export_png(tmp_path / "empty.png")
     chart.set_categories(MONTHS)
     chart.add_bars("Actual spend", [None] * 12)
-    assert chart._empty.isVisible()
+    assert chart.is_empty() and says_no_data()
     chart.add_bars("Planned spend", PLAN, role="plan")
-    assert not chart._empty.isVisible()
+    assert not chart.is_empty() and not says_no_data()
 
 
 def test_mouse_zoom_and_pan_are_off(make_chart: Callable[..., ChartView]) -> None:
@@ -427,6 +463,8 @@ def test_context_menu_copies_and_saves(
 
 
 def test_importing_the_package_does_not_import_pyqtgraph() -> None:
+    """Also: a process that ends with a chart still on screen exits cleanly (a pyqtgraph
+    view alive at interpreter exit used to crash it)."""
     code = (
         "import sys\n"
         "import ui.charts\n"
@@ -435,7 +473,11 @@ def test_importing_the_package_does_not_import_pyqtgraph() -> None:
         "app = QApplication([])\n"
         "chart = ui.charts.ChartView('x')\n"
         "assert 'pyqtgraph' in sys.modules\n"
-        "del chart\n"
+        "chart.set_categories(['Jan', 'Feb'])\n"
+        "chart.add_bars('Actual spend', [1, 2])\n"
+        "chart.add_line('Planned leads', [3, 4], 'plan', axis='right')\n"
+        "chart.show()\n"
+        "app.processEvents()\n"
         "print('ok')\n"
     )
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
@@ -443,3 +485,4 @@ def test_importing_the_package_does_not_import_pyqtgraph() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60
     )
     assert result.stdout.strip() == "ok", result.stderr
+    assert result.returncode == 0, result.stderr

@@ -1,9 +1,11 @@
 """Charts for every part of the app: ``from ui.charts import ChartView``.
 
-Importing this package is cheap: it pulls in PySide6 only. pyqtgraph and numpy are
-imported when the first ChartView is built, which costs about 0.2-0.35 s on this machine
-(measured: numpy 60-140 ms, pyqtgraph 220-320 ms on top of PySide6.QtWidgets), so the
-start page and a plan's first tab open without waiting for them.
+Importing this package is cheap: PySide6 and ui.models only (about 20 ms on top of those,
+which the app has loaded anyway). pyqtgraph and numpy are imported when the first
+ChartView is built, which costs about 0.3 s on this machine (measured with
+bench/bench_charts.py: first ChartView 280-315 ms, of which numpy ~60-140 ms and
+pyqtgraph ~220-320 ms on a cold cache), so the start page and a plan's first tab open
+without waiting for them.
 """
 
 from ui.charts.axes import ValueFormat

@@ -72,16 +72,22 @@ def copy_to_clipboard(widget: QWidget) -> None:
 
 
 def context_menu(
-    widget: QWidget, copy_image: Callable[[], None], title: Callable[[], str]
+    parent: QWidget,
+    copy_image: Callable[[], object],
+    save_png: Callable[[], object],
+    save_svg: Callable[[], object],
 ) -> QMenu:
-    menu = QMenu(widget)
-    copy = QAction("Copy Image", menu)
-    copy.triggered.connect(copy_image)
-    png = QAction("Save as PNG…", menu)
-    png.triggered.connect(lambda: ask_and_save(widget, "png", title()))
-    svg = QAction("Save as SVG…", menu)
-    svg.triggered.connect(lambda: ask_and_save(widget, "svg", title()))
-    menu.addActions([copy, png, svg])
+    """The chart's menu. Pass bound methods, not lambdas over the chart: the menu is the
+    chart's child, and a closure would keep the chart alive through Qt."""
+    menu = QMenu(parent)
+    for text, slot in (
+        ("Copy Image", copy_image),
+        ("Save as PNG…", save_png),
+        ("Save as SVG…", save_svg),
+    ):
+        action = QAction(text, menu)
+        action.triggered.connect(slot)
+        menu.addAction(action)
     return menu
 
 

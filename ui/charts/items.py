@@ -9,20 +9,31 @@ the scale (in SVG too), and the legend can sit above the plot instead of on the 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pyqtgraph as pg  # type: ignore[import-untyped]
-from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QSizePolicy
 
 from ui.charts.axes import ValueFormat, category_step, elide
 from ui.charts.series import isolated
-from ui.charts.style import AXIS_LINE, TEXT, RoleStyle, chart_font, line_pen
+from ui.charts.style import (
+    AXIS_LINE,
+    BACKGROUND,
+    GRID_ALPHA,
+    MUTED_TEXT,
+    TEXT,
+    RoleStyle,
+    chart_font,
+    line_pen,
+)
 
-HATCH_GAP = 6.0  # pixels between hatch lines
+HATCH_GAP = 6.0  # pixels between hatch lines, along the axes
+MIN_HATCH_WIDTH = 6.0  # narrower bars get a plain tint instead of hatching
+EMPTY_TEXT = "No data yet"  # an empty state, said quietly
 MANY_POINTS = 40  # a line longer than this gets markers only on its lone points
 TEXT_OVERHANG = 12.0  # pixels a tick label may reach past the end of its axis
 
@@ -60,13 +71,15 @@ class CategoryAxis(pg.AxisItem):  # type: ignore[misc]
 class ValueAxis(pg.AxisItem):  # type: ignore[misc]
     """A left or right axis whose ticks are written by a ValueFormat."""
 
-    def __init__(self, orientation: str, value_format: Callable[[], ValueFormat]) -> None:
+    def __init__(self, orientation: str, value_format: ValueFormat) -> None:
         super().__init__(orientation)
-        self._format = value_format
+        # The format itself, not a callback into the chart: the scene owns this axis, and
+        # a closure over the chart would keep the chart alive for ever.
+        self.value_format = value_format
 
     def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[Any]:
         levels: list[Any] = super().tickSpacing(minVal, maxVal, size)
-        if self._format().kind == "count":
+        if self.value_format.kind == "count":
             # People and deals come whole: no tick at 2.5 leads.
             levels = [(spacing, offset) for spacing, offset in levels if spacing >= 1]
             if not levels:
@@ -74,13 +87,46 @@ class ValueAxis(pg.AxisItem):  # type: ignore[misc]
         return levels[:1]  # major ticks only: labels at round numbers, not a cluttered scale
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        return self._format().ticks([v * scale for v in values], spacing * scale)
+        return self.value_format.ticks([v * scale for v in values], spacing * scale)
 
     def boundingRect(self) -> QRectF:
         # With a grid, pyqtgraph's bounds stop at the axis ends, which hides a label
         # sitting on an end (the "€0" at the bottom): let labels overhang a little.
         rect: QRectF = super().boundingRect()
         return rect.adjusted(0, -TEXT_OVERHANG, 0, TEXT_OVERHANG)
+
+
+def set_up_plot(
+    plot: Any, bottom: CategoryAxis, left: ValueAxis, right: ValueAxis
+) -> tuple[Any, Any, Any, Any]:
+    """A business chart's plot: no zoom, pan or pyqtgraph menu, a second view for the
+    right axis, a zero line and an empty-state text. Returns (left view, right view,
+    zero line, empty text)."""
+    plot.hideButtons()
+    plot.setMenuEnabled(False)
+    plot.setMouseEnabled(x=False, y=False)
+    plot.showAxis("right", False)
+    view = plot.getViewBox()
+    view.setMenuEnabled(False)
+    view.disableAutoRange()
+    right_view = pg.ViewBox(enableMenu=False)
+    right_view.setMouseEnabled(x=False, y=False)
+    right_view.disableAutoRange()
+    # A child of the plot, not a free scene item: it goes away with the plot.
+    right_view.setParentItem(plot)
+    # Above the left view: the right axis usually carries the lines (leads over spend
+    # bars), and a line must never pass behind a bar.
+    right_view.setZValue(view.zValue() + 1)
+    right.linkToView(right_view)
+    right_view.setXLink(view)
+    style_axes(bottom, left, right)
+    left.setGrid(round(255 * GRID_ALPHA))
+    zero_line = pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen(AXIS_LINE, width=1))
+    view.addItem(zero_line, ignoreBounds=True)
+    empty = pg.TextItem(EMPTY_TEXT, color=MUTED_TEXT, anchor=(0.5, 0.5))
+    empty.setFont(chart_font(11))
+    view.addItem(empty, ignoreBounds=True)
+    return view, right_view, zero_line, empty
 
 
 def style_axes(bottom: CategoryAxis, left: ValueAxis, right: ValueAxis) -> None:
@@ -96,34 +142,51 @@ def style_axes(bottom: CategoryAxis, left: ValueAxis, right: ValueAxis) -> None:
 
 
 def line_graphics(
-    x: Sequence[float], values: Sequence[float | None], style: RoleStyle, dashed: bool
+    x: Sequence[float],
+    values: Sequence[float | None],
+    style: RoleStyle,
+    dashed: bool,
+    reuse: Any = None,
 ) -> list[Any]:
     """A line broken at missing values, with markers: on every point of a short series,
     only on lone points (nothing to join them to) of a long one, where markers are noise."""
-    line = pg.PlotDataItem(
-        list(x),
-        [math.nan if v is None else v for v in values],
-        pen=line_pen(style, dashed),
-        connect="finite",
-        antialias=True,
-    )
-    if len(values) <= MANY_POINTS:
-        marked, size = [v is not None for v in values], 7
-    else:
-        marked, size = isolated(values), 6
-    spots = [(xi, v) for xi, v, m in zip(x, values, marked, strict=True) if m and v is not None]
+    marker = {
+        "symbol": style.symbol,
+        "pen": pg.mkPen(style.qcolor(), width=1.5),
+        "brush": QColor("white") if style.hollow_symbol else style.qcolor(),
+    }
+    short = len(values) <= MANY_POINTS
+    options: dict[str, Any] = {
+        "pen": line_pen(style, dashed),
+        # A white casing under the line: it stays visible where it crosses bars of its
+        # own colour (actual leads over actual spend).
+        "shadowPen": pg.mkPen(BACKGROUND, width=5),
+        "connect": "finite",
+        "antialias": True,
+        # Markers drawn as shapes, not stamped from a bitmap atlas: SVG output stays vector.
+        "useCache": False,
+        "symbol": marker["symbol"] if short else None,
+        "symbolSize": 7,
+        "symbolPen": marker["pen"],
+        "symbolBrush": marker["brush"],
+    }
+    y = [math.nan if v is None else v for v in values]
+    if reuse is None:
+        line = pg.PlotDataItem(list(x), y, **options)
+    else:  # a replot: new data in an item already in the plot (creating one costs more)
+        line = reuse
+        line.setData(list(x), y, **options)
+    lone = [] if short else isolated(values)
+    spots = [(xi, v) for xi, v, one in zip(x, values, lone, strict=False) if one and v is not None]
     if not spots:
         return [line]
     markers = pg.ScatterPlotItem(
         [p[0] for p in spots],
         [p[1] for p in spots],
-        size=size,
-        symbol=style.symbol,
-        pen=pg.mkPen(style.qcolor(), width=1.5),
-        brush=QColor("white") if style.hollow_symbol else style.qcolor(),
-        # Drawn as shapes, not stamped from a bitmap atlas: SVG output stays vector.
+        size=6,
         useCache=False,
         antialias=True,
+        **marker,
     )
     return [line, markers]
 
@@ -143,12 +206,18 @@ class BarsItem(pg.GraphicsObject):  # type: ignore[misc]
 
     def __init__(self, data: BarData) -> None:
         super().__init__()
+        self.set_data(data)
+
+    def set_data(self, data: BarData) -> None:
+        """New bars in the same item (a replot reuses items: creating them costs more)."""
+        self.prepareGeometryChange()
         self.data = data
         drawn = [h for h in data.heights if h is not None]
         low, high = min([0.0, *drawn]), max([0.0, *drawn])
         left = min(data.x, default=0.0) - data.width / 2
         right = max(data.x, default=0.0) + data.width / 2
         self._bounds = QRectF(left, low, right - left, high - low)
+        self.update()
 
     def boundingRect(self) -> QRectF:
         return self._bounds
@@ -160,44 +229,53 @@ class BarsItem(pg.GraphicsObject):  # type: ignore[misc]
     def paint(self, painter: QPainter, *_args: Any) -> None:
         style = self.data.style
         transform = painter.transform()
-        painter.save()
-        painter.resetTransform()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)  # crisp edges
-        outline = QPen(style.qcolor())
-        outline.setWidthF(1.5 if style.hatched else 1.0)
-        outline.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
-        fill = QBrush(style.qcolor(45 if style.hatched else 255))
-        hatch = QPen(style.qcolor())
-        hatch.setWidthF(1.0)
+        half = self.data.width / 2
+        rects = []
         for x, height in zip(self.data.x, self.data.heights, strict=True):
             if height is None:
                 continue
-            rect = transform.mapRect(
-                QRectF(x - self.data.width / 2, min(0.0, height), self.data.width, abs(height))
-            ).normalized()
+            rect = transform.mapRect(QRectF(x - half, min(0.0, height), 2 * half, abs(height)))
             if rect.height() < 1:
                 rect.setHeight(1)  # a zero still shows as a hairline on the axis
-            painter.fillRect(rect, fill)
-            if style.hatched:
-                painter.save()
-                painter.setClipRect(rect)
-                painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-                painter.setPen(hatch)
-                _hatch(painter, rect)
-                painter.restore()
-            painter.setPen(outline)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5))
+            rects.append(rect)
+        if not rects:
+            return
+        # Hatching needs room: on bars a few pixels wide (120 months) a tint reads better.
+        hatched = style.hatched and rects[0].width() >= MIN_HATCH_WIDTH
+        painter.save()
+        painter.resetTransform()  # draw in pixels: same outlines and hatching at any scale
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)  # crisp edges
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(style.qcolor(45 if hatched else (140 if style.hatched else 255)))
+        painter.drawRects(rects)
+        if hatched:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setPen(QPen(style.qcolor(), 1.0))
+            painter.drawLines([line for rect in rects for line in hatch_lines(rect)])
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        outline = QPen(style.qcolor(), 1.5 if hatched else 1.0)
+        outline.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+        painter.setPen(outline)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRects([rect.adjusted(0.5, 0.5, -0.5, -0.5) for rect in rects])
         painter.restore()
 
 
-def _hatch(painter: QPainter, rect: QRectF) -> None:
-    """Diagonal lines (/) across ``rect``, HATCH_GAP apart in screen pixels."""
-    offset = -rect.height()
-    while offset < rect.width():
-        bottom_left = QPointF(rect.left() + offset, rect.bottom())
-        painter.drawLine(bottom_left, bottom_left + QPointF(rect.height(), -rect.height()))
-        offset += HATCH_GAP
+def hatch_lines(rect: QRectF) -> list[QLineF]:
+    """Diagonal lines (/) inside ``rect``, HATCH_GAP apart, cut at its edges.
+
+    A line is x + y = k in pixels; k runs over multiples of the gap, so neighbouring bars
+    share one pattern. Cutting the lines here (not with a clip) keeps SVG output small.
+    """
+    left, top, right, bottom = rect.left(), rect.top(), rect.right(), rect.bottom()
+    lines = []
+    k = math.ceil((left + top) / HATCH_GAP) * HATCH_GAP
+    while k <= right + bottom:
+        x0, x1 = max(left, k - bottom), min(right, k - top)
+        if x1 > x0:
+            lines.append(QLineF(x0, k - x0, x1, k - x1))
+        k += HATCH_GAP
+    return lines
 
 
 def band_item(
@@ -307,10 +385,8 @@ def _draw_sample(painter: QPainter, entry: LegendEntry, rect: QRectF) -> None:
         box = QRectF(rect.center().x() - 6, rect.top(), 12, rect.height())
         painter.fillRect(box, style.qcolor(45 if style.hatched else 255))
         if style.hatched:
-            painter.setClipRect(box)
             painter.setPen(QPen(style.qcolor(), 1.0))
-            _hatch(painter, box)
-            painter.setClipping(False)
+            painter.drawLines(hatch_lines(box))
         painter.setPen(QPen(style.qcolor(), 1.5 if style.hatched else 1.0))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRect(box.adjusted(0.5, 0.5, -0.5, -0.5))

@@ -1,15 +1,14 @@
 """Deleting a chart's pyqtgraph view at a safe moment.
 
-With PySide6 6.12 and pyqtgraph 0.14, two ways of ending a chart crashed the process:
+A pyqtgraph view that is still alive when the interpreter shuts down crashed the process
+at exit (segmentation fault; reproduced every time with PySide6 6.11.3 and 6.12.0 and
+pyqtgraph 0.14, also with a bare GraphicsLayoutWidget). So views still alive at exit are
+deleted before Python starts its own teardown.
 
-- the garbage collector freeing a ChartView (a widget with connected lambdas sits in
-  reference cycles): Qt deleted the view and its scene while Python was tearing down the
-  wrappers of the scene's items (cf. pyqtgraph issue #1628);
-- a view still alive when the interpreter shuts down.
-
-So the view is taken out of a dying ChartView and deleted on the next event loop turn,
-and views still alive at exit are deleted before Python starts its own teardown. Both
-were reproduced in loops of 40 charts and are gone with this module.
+And when the garbage collector frees a ChartView, the view is taken out of it and deleted
+on the next event loop turn instead of in the middle of the collection: with PySide6
+6.12.0 that crashed at random (cf. pyqtgraph issue #1628); deleting from the event loop
+is the path Qt itself uses.
 """
 
 from __future__ import annotations

@@ -7,10 +7,12 @@ place, and this part needs no pyqtgraph.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
+
+from PySide6.QtCore import QPointF
 
 from ui.charts.axes import ValueFormat
 from ui.charts.style import RoleStyle
@@ -51,6 +53,36 @@ class Series:
                 return "no figure"
             return f"{fmt.full(low)} to {fmt.full(high)}"
         return fmt.full(self.values[index])
+
+
+def pick(
+    series: Sequence[Series],
+    index: int,
+    at: Callable[[Series], QPointF],
+    near: Callable[[Series, float], bool],
+) -> Series | None:
+    """The series under the mouse at category ``index``: a line's point first (lines are
+    drawn on top), then a bar, then a band. ``at`` gives the mouse position in a series'
+    units; ``near`` says whether the mouse is on a line's point at a value."""
+    order = {"line": 0, "bars": 1, "band": 2}
+    for s in sorted(series, key=lambda s: order[s.kind]):
+        value = s.values[index]
+        if value is None:
+            continue
+        if s.kind == "line":
+            if near(s, value):
+                return s
+            continue
+        mouse = at(s)
+        if s.kind == "bars":
+            inside = abs(mouse.x() - s.x[index]) <= s.width / 2
+            if inside and min(0.0, value) <= mouse.y() <= max(0.0, value):
+                return s
+        elif s.upper is not None:
+            high = s.upper[index]
+            if high is not None and value <= mouse.y() <= high:
+                return s
+    return None
 
 
 def floats(values: Sequence[Number | None]) -> list[float | None]:

@@ -16,20 +16,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QLocale, QPointF, QSize, Qt
+from PySide6.QtCore import QLocale, QPointF, QSize, Qt, QTimer
 from PySide6.QtGui import QContextMenuEvent, QImage
 from PySide6.QtWidgets import QGraphicsView, QMenu, QToolTip, QVBoxLayout, QWidget
 
 from ui.charts import export, lifetime
 from ui.charts.axes import ValueFormat, ValueKind, axis_width
-from ui.charts.series import Axis, Number, Series, align_zero, floats, padded_range
+from ui.charts.series import Axis, Number, Series, align_zero, floats, padded_range, pick
 from ui.charts.style import (
-    AXIS_LINE,
     BACKGROUND,
     GRID_ALPHA,
-    MUTED_TEXT,
     TEXT,
-    chart_font,
     role_style,
 )
 
@@ -37,7 +34,6 @@ if TYPE_CHECKING:
     from ui.charts import items
 
 HIT_PIXELS = 20.0  # how near (across + up) the mouse must be to a line's point to name it
-EMPTY_TEXT = "No data yet"
 
 
 class ChartView(QWidget):
@@ -61,6 +57,7 @@ class ChartView(QWidget):
         self._axis_titles: dict[Axis, str] = {"left": "", "right": ""}
         self._categories: list[str] = []
         self._series: dict[str, Series] = {}
+        self._spares: dict[tuple[str, Axis], list[Any]] = {}
         self._title = title
         self._last_tip = ""
 
@@ -84,44 +81,29 @@ class ChartView(QWidget):
         self._legend = items.LegendRow()
         grid.addItem(self._legend, row=1, col=0)
         self._bottom = items.CategoryAxis()
-        self._left = items.ValueAxis("left", lambda: self._formats["left"])
-        self._right = items.ValueAxis("right", lambda: self._formats["right"])
+        self._left = items.ValueAxis("left", self._formats["left"])
+        self._right = items.ValueAxis("right", self._formats["right"])
         self._plot = pg.PlotItem(
             axisItems={"bottom": self._bottom, "left": self._left, "right": self._right}
         )
         grid.addItem(self._plot, row=2, col=0)
         self._setup_plot()
         self.set_title(title)
+        # Adding four series is one redraw: ranges, axes and legend are worked out once,
+        # on the next event loop turn (or at once before an export or a hover).
+        self._pending = QTimer(self)
+        self._pending.setSingleShot(True)
+        self._pending.setInterval(0)
+        self._pending.timeout.connect(self._refresh)
         self._refresh()
 
     # -- construction --------------------------------------------------------------
 
     def _setup_plot(self) -> None:
-        pg, plot = self._pg, self._plot
-        plot.hideButtons()
-        plot.setMenuEnabled(False)
-        plot.setMouseEnabled(x=False, y=False)
-        plot.showAxis("right", False)
-        self._vb: Any = plot.getViewBox()
-        self._vb.setMenuEnabled(False)
-        self._vb.disableAutoRange()
-        self._right_vb: Any = pg.ViewBox(enableMenu=False)
-        self._right_vb.setMouseEnabled(x=False, y=False)
-        self._right_vb.disableAutoRange()
-        # A child of the plot, not a free scene item: it goes away with the plot.
-        self._right_vb.setParentItem(plot)
-        self._right.linkToView(self._right_vb)
-        self._right_vb.setXLink(self._vb)
+        parts = self._items.set_up_plot(self._plot, self._bottom, self._left, self._right)
+        self._vb, self._right_vb, self._zero_line, self._empty = parts
         self._vb.sigResized.connect(self._sync_right_view)
-
-        self._items.style_axes(self._bottom, self._left, self._right)
-        self._left.setGrid(round(255 * GRID_ALPHA))
-        self._zero_line = pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen(AXIS_LINE, width=1))
-        self._vb.addItem(self._zero_line, ignoreBounds=True)
-        self._empty = pg.TextItem(EMPTY_TEXT, color=MUTED_TEXT, anchor=(0.5, 0.5))
-        self._empty.setFont(chart_font(11))
-        self._vb.addItem(self._empty, ignoreBounds=True)
-        plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self._plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
     def _sync_right_view(self) -> None:
         self._right_vb.setGeometry(self._vb.geometry())
@@ -143,7 +125,7 @@ class ChartView(QWidget):
         self._remove_all()
         self._categories = [str(label) for label in labels]
         self._bottom.set_labels(self._categories)
-        self._refresh()
+        self._changed()
 
     def categories(self) -> list[str]:
         return list(self._categories)
@@ -160,8 +142,9 @@ class ChartView(QWidget):
         self._formats[axis] = ValueFormat(kind, currency or previous.currency, self._locale)
         self._axis_titles[axis] = label
         target = self._left if axis == "left" else self._right
+        target.value_format = self._formats[axis]
         target.setLabel(label, color=TEXT) if label else target.showLabel(False)
-        self._refresh()
+        self._changed()
 
     def value_format(self, axis: Axis = "left") -> ValueFormat:
         return self._formats[axis]
@@ -183,7 +166,12 @@ class ChartView(QWidget):
         slot = 0.8 / groups  # the groups fill 80% of a category, leaving a gap between
         x = [i - 0.4 + slot * (group + 0.5) for i in range(len(values_))]
         width = slot * (0.9 if groups > 1 else 0.75)
-        item = self._items.BarsItem(self._items.BarData(x, values_, width, style))
+        data = self._items.BarData(x, values_, width, style)
+        item = self._spare("bars", axis)
+        if item is None:
+            item = self._items.BarsItem(data)
+        else:
+            item.set_data(data)
         item.setZValue(0)
         self._store(Series(name, "bars", style, values_, axis, None, x, width, False, [item]))
 
@@ -200,7 +188,8 @@ class ChartView(QWidget):
         values_ = self._checked(name, values)
         is_dashed = style.dashed if dashed is None else dashed
         x = [float(i) for i in range(len(values_))]
-        graphics = self._items.line_graphics(x, values_, style, is_dashed)
+        reuse = self._spare("line", axis)
+        graphics = self._items.line_graphics(x, values_, style, is_dashed, reuse)
         for item in graphics:
             item.setZValue(10)
         self._store(Series(name, "line", style, values_, axis, None, x, 0.0, is_dashed, graphics))
@@ -224,7 +213,7 @@ class ChartView(QWidget):
     def clear(self) -> None:
         """Remove every series; categories and value kinds stay."""
         self._remove_all()
-        self._refresh()
+        self._changed()
 
     def series(self) -> dict[str, list[float | None]]:
         """What is plotted, by series name. A band gives "<name> (low)" and "<name> (high)"."""
@@ -266,21 +255,48 @@ class ChartView(QWidget):
             self._remove(series.name)
         box = self._vb if series.axis == "left" else self._right_vb
         for item in series.graphics:
-            box.addItem(item, ignoreBounds=True)
+            if item.parentItem() is None:
+                box.addItem(item, ignoreBounds=True)
+            item.setVisible(True)
         self._series[series.name] = series
-        self._refresh()
+        self._changed()
 
     def _remove(self, name: str) -> None:
+        """Take a series off the chart. Its main item is kept, hidden, for the next series
+        of the same kind on the same axis: tabs replot on every edit, and building pyqtgraph
+        items is most of what a replot costs."""
         series = self._series.pop(name)
         box = self._vb if series.axis == "left" else self._right_vb
-        for item in series.graphics:
+        main, *extra = series.graphics
+        if series.kind in ("bars", "line"):
+            main.setVisible(False)
+            self._spares.setdefault((series.kind, series.axis), []).append(main)
+        else:
+            extra.insert(0, main)
+        for item in extra:
             box.removeItem(item)
+
+    def _spare(self, kind: str, axis: Axis) -> Any:
+        spares = self._spares.get((kind, axis))
+        return spares.pop() if spares else None
 
     def _remove_all(self) -> None:
         for name in list(self._series):
             self._remove(name)
 
     # -- layout and ranges -------------------------------------------------------------
+
+    def _changed(self) -> None:
+        self._pending.start()
+
+    def _settle_data(self) -> None:
+        if self._pending.isActive():
+            self._pending.stop()
+            self._refresh()
+
+    def is_empty(self) -> bool:
+        """True when there is nothing to plot, and the chart says "No data yet"."""
+        return not any(next(s.figures(), None) is not None for s in self._series.values())
 
     def _refresh(self) -> None:
         uses_right = any(s.axis == "right" for s in self._series.values())
@@ -294,7 +310,7 @@ class ChartView(QWidget):
             )
             for side in ("left", "right")
         }
-        has_data = any(next(s.figures(), None) is not None for s in self._series.values())
+        has_data = not self.is_empty()
         if uses_right:
             ranges["left"], ranges["right"] = align_zero(ranges["left"], ranges["right"])
         sides: tuple[tuple[Axis, Any, Any], ...] = (
@@ -339,31 +355,27 @@ class ChartView(QWidget):
     def hover_text(self, scene_pos: QPointF) -> str:
         """The tooltip for the mouse at ``scene_pos``: the point or bar under it, or else
         every series at the category under it; empty outside the plot."""
+        self._settle_data()
         if not self._series or not self._vb.sceneBoundingRect().contains(scene_pos):
             return ""
-        x = self._vb.mapSceneToView(scene_pos).x()
-        index = round(x)
+        index = round(self._vb.mapSceneToView(scene_pos).x())
         if not 0 <= index < len(self._categories):
             return ""
-        ordered = sorted(
-            self._series.values(), key=lambda s: ("line", "bars", "band").index(s.kind)
-        )
-        for s in ordered:
-            box = self._vb if s.axis == "left" else self._right_vb
-            y = box.mapSceneToView(scene_pos).y()
-            value = s.values[index]
-            if s.kind == "line" and value is not None:
-                spot = box.mapViewToScene(QPointF(index, value))
-                if (spot - scene_pos).manhattanLength() <= HIT_PIXELS:
-                    return self.tooltip_text(s.name, index)
-            elif s.kind == "bars" and value is not None:
-                inside_x = abs(x - s.x[index]) <= s.width / 2
-                if inside_x and min(0.0, value) <= y <= max(0.0, value):
-                    return self.tooltip_text(s.name, index)
-            elif s.kind == "band" and s.upper is not None:
-                high = s.upper[index]
-                if value is not None and high is not None and value <= y <= high:
-                    return self.tooltip_text(s.name, index)
+
+        def box(s: Series) -> Any:
+            return self._vb if s.axis == "left" else self._right_vb
+
+        def at(s: Series) -> QPointF:  # the mouse in the units of the series' axis
+            point: QPointF = box(s).mapSceneToView(scene_pos)
+            return point
+
+        def near(s: Series, value: float) -> bool:  # the mouse on a line's point
+            spot = box(s).mapViewToScene(QPointF(index, value))
+            return bool((spot - scene_pos).manhattanLength() <= HIT_PIXELS)
+
+        found = pick(list(self._series.values()), index, at, near)
+        if found is not None:
+            return self.tooltip_text(found.name, index)
         return self.category_text(index)
 
     def _on_mouse_moved(self, scene_pos: QPointF) -> None:
@@ -381,7 +393,9 @@ class ChartView(QWidget):
 
     @property
     def plot_item(self) -> Any:
-        """The pyqtgraph PlotItem, for the rare chart that needs more than the contract."""
+        """The pyqtgraph PlotItem, for the rare chart that needs more than the contract
+        (and for tests); brought up to date first."""
+        self._settle_data()
         return self._plot
 
     def image(self, scale: float = 1.0) -> QImage:
@@ -404,7 +418,16 @@ class ChartView(QWidget):
 
     def context_menu(self) -> QMenu:
         """Copy Image, Save as PNG…, Save as SVG… (in place of pyqtgraph's menu)."""
-        return export.context_menu(self, self.copy_image, lambda: self._title)
+        return export.context_menu(self, self.copy_image, self.save_png_as, self.save_svg_as)
+
+    def save_png_as(self) -> Path | None:
+        """Ask where, then save as PNG (at twice the screen size, sharp in documents)."""
+        self._settle()
+        return export.ask_and_save(self, "png", self._title)
+
+    def save_svg_as(self) -> Path | None:
+        self._settle()
+        return export.ask_and_save(self, "svg", self._title)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         # pyqtgraph's own menu is switched off (setMenuEnabled(False)), so a right-click
@@ -419,6 +442,7 @@ class ChartView(QWidget):
 
     def _settle(self) -> None:
         """Lay the chart out now, so an export straight after show() has every label."""
+        self._settle_data()
         self.ensurePolished()
         if self._view.size() != self.size():
             self._view.resize(self.size())
