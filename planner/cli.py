@@ -295,3 +295,93 @@ def run_info(args: argparse.Namespace) -> int:
 
 def _months(count: int) -> str:
     return f"{count:,} month" if count == 1 else f"{count:,} months"
+
+
+# --- import-actuals ------------------------------------------------------------------------
+
+
+def _import_actuals_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("plan", metavar="PLAN", help="the plan file (.smplan)")
+    parser.add_argument("file", metavar="FILE", help="a CSV or Excel (.xlsx) export of sales")
+    parser.add_argument(
+        "--skip-bad", action="store_true", help="import the good lines and skip unreadable ones"
+    )
+    parser.add_argument(
+        "--date-order",
+        choices=("DMY", "MDY"),
+        type=str.upper,
+        help="how the file writes dates like 03/04/2026: day first (DMY) or month first (MDY)",
+    )
+
+
+@command("import-actuals", "add actual sales from a CSV or Excel export", _import_actuals_arguments)
+def run_import_actuals(args: argparse.Namespace) -> int:
+    from planner.db.models import BusinessProfile
+    from planner.db.plan import open_plan
+    from planner.io.actuals_import import ImportRefused, import_file
+    from planner.io.tabular import ImportFileError
+
+    with open_plan(Path(args.plan)) as plan:
+        with plan.session() as session:
+            profile = session.get(BusinessProfile, 1)
+            currency = profile.currency if profile is not None else "EUR"
+        try:
+            preview = import_file(
+                plan, args.file, skip_bad=args.skip_bad, date_order=args.date_order
+            )
+        except ImportRefused as refused:
+            for problem in refused.preview.problems[:50]:
+                print(f"{str(problem)[:1].upper()}{str(problem)[1:]}", file=sys.stderr)
+            print(
+                _sentence(str(refused)) + " Add --skip-bad to import the other lines.",
+                file=sys.stderr,
+            )
+            return 1
+        except (ImportFileError, ValueError) as exc:
+            print(_sentence(str(exc)), file=sys.stderr)
+            return 1
+    for line in preview.summary_lines(currency):
+        print(line)
+    return 0
+
+
+# --- import-deals --------------------------------------------------------------------------
+
+
+def _import_deals_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("plan", metavar="PLAN", help="the plan file (.smplan)")
+    parser.add_argument(
+        "file",
+        metavar="FILE",
+        help="a deals export (CSV or .xlsx) from HubSpot, Salesforce, Pipedrive or another CRM",
+    )
+    parser.add_argument(
+        "--skip-bad", action="store_true", help="import the good rows and skip unreadable ones"
+    )
+
+
+@command("import-deals", "add or update deals from a CRM export", _import_deals_arguments)
+def run_import_deals(args: argparse.Namespace) -> int:
+    from planner.db.plan import open_plan
+    from planner.io.deals_import import BadRowsError, import_deals_file
+    from planner.io.tabular import ImportFileError
+
+    with open_plan(Path(args.plan)) as plan:
+        try:
+            summary = import_deals_file(plan, args.file, skip_bad=args.skip_bad)
+        except BadRowsError as refused:
+            for bad in refused.bad[:50]:
+                print(str(bad), file=sys.stderr)
+            rows = "1 row" if len(refused.bad) == 1 else f"{len(refused.bad):,} rows"
+            print(
+                f"Nothing was imported: {rows} cannot be read. "
+                "Fix them, or add --skip-bad to import the other rows.",
+                file=sys.stderr,
+            )
+            return 1
+        except ImportFileError as exc:
+            print(_sentence(str(exc)), file=sys.stderr)
+            return 1
+    for line in summary.lines():
+        print(line)
+    return 0

@@ -138,6 +138,8 @@ class MainWindow(FileFlows):
         )
         self.close_action = self._action("&Close", self.close_plan, "Ctrl+W")
         self.profile_action = self._action("Business &Profile…", self.edit_profile)
+        self.import_actuals_action = self._action("Import Actual &Sales…", self.import_actuals)
+        self.import_deals_action = self._action("Import &Deals…", self.import_deals)
         self.quit_action = self._action("&Quit", self.close, "Ctrl+Q")
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.clear_recent_action = self._action("&Clear Recent", self.clear_recent)
@@ -158,6 +160,8 @@ class MainWindow(FileFlows):
         file_menu.addSeparator()
         file_menu.addActions([self.save_copy_action, self.close_action])
         file_menu.addSeparator()
+        file_menu.addAction(self.import_actuals_action)
+        file_menu.addAction(self.import_deals_action)
         file_menu.addAction(self.profile_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -237,6 +241,8 @@ class MainWindow(FileFlows):
         has_plan = self._ops is not None
         for action in (self.save_copy_action, self.close_action, self.profile_action):
             action.setEnabled(has_plan)
+        self.import_actuals_action.setEnabled(has_plan)
+        self.import_deals_action.setEnabled(has_plan)
         for action in self.tab_actions.actions():
             action.setEnabled(has_plan)
         self.saved_label.setVisible(has_plan)
@@ -367,6 +373,26 @@ class MainWindow(FileFlows):
         if self._ops is None:
             return
         dialog = ProfileDialog(self._ops, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def import_actuals(self) -> None:
+        """File > Import Actual Sales…: the import wizard, on the open plan."""
+        if self._ops is None:
+            return
+        from ui.import_actuals_dialog import ImportActualsDialog
+
+        dialog = ImportActualsDialog(self._ops, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def import_deals(self) -> None:
+        """File > Import Deals…: the CRM import wizard, on the open plan."""
+        if self._ops is None:
+            return
+        from ui.import_deals_dialog import ImportDealsDialog
+
+        dialog = ImportDealsDialog(self._ops, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 

@@ -13,6 +13,7 @@ from planner.queries.actuals import (
     monthly_actuals,
     revenue_history,
 )
+from planner.queries.actuals import locked_through as locked_through
 from planner.queries.channel_metrics import ALL_CHANNELS as ALL_CHANNELS
 from planner.queries.channel_metrics import ChannelYear as ChannelYear
 from planner.queries.channel_metrics import DealResults as DealResults
@@ -37,7 +38,15 @@ from planner.queries.mix import (
     offering_detail,
     offerings,
 )
+from planner.queries.pipeline import Choice as Choice
+from planner.queries.pipeline import DealChoices as DealChoices
+from planner.queries.pipeline import DealDetail as DealDetail
 from planner.queries.pipeline import DealRow, PipelineFigures, deals, pipeline_figures
+from planner.queries.pipeline import StageRow as StageRow
+from planner.queries.pipeline import deal_choices as deal_choices
+from planner.queries.pipeline import deal_detail as deal_detail
+from planner.queries.pipeline import stages as stages
+from planner.queries.pipeline import stale_reasons as stale_reasons
 from planner.queries.profile import (
     ProfileSummary,
     current_fiscal_year,
@@ -51,6 +60,9 @@ from planner.queries.segments import (
     segment_link_choices,
     segments,
 )
+from planner.queries.targets import Breakdown as Breakdown
+from planner.queries.targets import BreakdownRow as BreakdownRow
+from planner.queries.targets import BreakdownRowKind as BreakdownRowKind
 from planner.queries.targets import (
     PeriodLevel,
     PlanVsActualRow,
@@ -60,6 +72,18 @@ from planner.queries.targets import (
     revenue_to_date,
     targets,
 )
+from planner.queries.targets import TargetLine as TargetLine
+from planner.queries.targets import TargetOverview as TargetOverview
+from planner.queries.targets import target_overview as target_overview
+from planner.queries.winloss import Board as Board
+from planner.queries.winloss import BoardCard as BoardCard
+from planner.queries.winloss import BoardColumn as BoardColumn
+from planner.queries.winloss import BoardStage as BoardStage
+from planner.queries.winloss import LostReasonRow as LostReasonRow
+from planner.queries.winloss import WinLoss as WinLoss
+from planner.queries.winloss import WinLossRow as WinLossRow
+from planner.queries.winloss import pipeline_board as pipeline_board
+from planner.queries.winloss import win_loss as win_loss
 
 __all__ = [
     "ChannelLink",

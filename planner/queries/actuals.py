@@ -122,3 +122,12 @@ def revenue_history(plan: Plan) -> list[MonthlyRevenue]:
         return []
     first, last = min(totals), max(totals)
     return [MonthlyRevenue(m, from_minor(totals.get(m, 0))) for m in month_range(first, last)]
+
+
+def locked_through(plan: Plan) -> Month | None:
+    """The last month whose targets and actuals are locked against edits, or None."""
+    from planner.db.models import BusinessProfile
+
+    with plan.session() as session:
+        profile = session.get(BusinessProfile, 1)
+        return None if profile is None else profile.locked_through

@@ -19,14 +19,24 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from planner.db.models import ActualSale, ChannelMonth, Target
+from planner.db.models import (
+    ActualSale,
+    BusinessProfile,
+    ChannelMonth,
+    Offering,
+    SalesRep,
+    Segment,
+    Target,
+)
 from planner.db.plan import Plan
-from planner.domain.money import from_minor
+from planner.domain.money import from_minor, to_minor
 from planner.domain.periods import FiscalYear, Month
+from planner.queries.forecast import simple_forecast
 from planner.queries.profile import resolve_fiscal_year
 
 
@@ -249,4 +259,185 @@ def revenue_to_date(
     )
     return RevenueToDate(
         fy, through, from_minor(actual_minor), from_minor(target_minor), from_minor(variance), pct
+    )
+
+
+# -- the Targets tab: attainment, outlook and breakdowns ---------------------------------
+
+BREAKDOWN_RULE = """A breakdown divides the business-wide target of a month: its parts (one
+per offering, segment or sales rep) plus, where they do not cover it all, a "Not assigned"
+remainder, so the parts always add up to the month's total. The total is the business-wide
+record (the rule of ``_month_targets``). Raising a part takes from the remainder first and
+raises the total only beyond it; once a month is fully assigned, its total is the sum of its
+parts and follows them (planner.services.targets keeps this on every edit)."""
+
+
+class Breakdown(StrEnum):
+    NONE = "none"
+    OFFERING = "offering"
+    SEGMENT = "segment"
+    REP = "rep"
+
+
+class BreakdownRowKind(StrEnum):
+    PART = "part"
+    REST = "rest"  # not assigned to any part
+    TOTAL = "total"
+
+
+@dataclass(frozen=True, slots=True)
+class TargetLine:
+    """A month, quarter or the year: target, actual, variance, attainment and outlook."""
+
+    label: str
+    level: PeriodLevel
+    first_month: Month
+    last_month: Month
+    target: Decimal
+    target_units: int | None
+    actual: Decimal | None
+    variance: Decimal | None  # over the complete months with actuals, as in ``targets``
+    variance_pct: Decimal | None
+    attainment_pct: Decimal | None  # actual / target of those same months
+    outlook: Decimal | None  # actual of complete months + forecast of the rest
+    locked: bool  # every month of the period is locked
+
+
+@dataclass(frozen=True, slots=True)
+class BreakdownRow:
+    """One part of a breakdown (or the remainder, or the total) month by month."""
+
+    item_id: int | None
+    name: str
+    kind: BreakdownRowKind
+    months: tuple[Decimal, ...]  # one per month of the fiscal year
+    year: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class TargetOverview:
+    fiscal_year: FiscalYear
+    lines: list[TargetLine]
+    breakdown: Breakdown
+    breakdown_rows: list[BreakdownRow]
+    locked_through: Month | None
+    outlook_months: tuple[Decimal | None, ...]  # forecast of each month not complete yet
+    outlook: Decimal | None  # the year: actual so far plus forecast for the rest
+    outlook_explanation: str
+
+
+def _attainment(
+    done: list[Month], target: dict[Month, int], actual: dict[Month, int]
+) -> Decimal | None:
+    """Actual as a percentage of target over the complete months with actuals."""
+    whole = sum(target.get(m, 0) for m in done)
+    if not done or not whole:
+        return None
+    return (Decimal(sum(actual[m] for m in done) * 100) / whole).quantize(Decimal("0.1"))
+
+
+def _breakdown_rows(
+    session: Session, fy: FiscalYear, breakdown: Breakdown, totals: dict[Month, int]
+) -> list[BreakdownRow]:
+    if breakdown is Breakdown.NONE:
+        return []
+    choices: dict[Breakdown, tuple[type[Offering] | type[Segment] | type[SalesRep], Any]] = {
+        Breakdown.OFFERING: (Offering, Target.offering_id),
+        Breakdown.SEGMENT: (Segment, Target.segment_id),
+        Breakdown.REP: (SalesRep, Target.owner_id),
+    }
+    model, column = choices[breakdown]
+    others = [
+        c for c in (Target.offering_id, Target.segment_id, Target.owner_id) if c is not column
+    ]
+    items = session.execute(select(model.id, model.name).order_by(model.position, model.name))
+    names: dict[int, str] = {item_id: name for item_id, name in items}
+    parts: dict[int, dict[Month, int]] = {item_id: {} for item_id in names}
+    stmt = select(Target.month, column, Target.revenue_minor).where(
+        Target.month >= fy.first_month, Target.month <= fy.last_month,
+        column.is_not(None), *(c.is_(None) for c in others),
+    )  # fmt: skip
+    for month, item_id, minor in session.execute(stmt):
+        if item_id is None:
+            continue
+        by_month = parts.setdefault(item_id, {})
+        by_month[month] = by_month.get(month, 0) + minor
+    rows, assigned = [], dict.fromkeys(fy.months, 0)
+    for item_id, by_month in parts.items():
+        values = [by_month.get(m, 0) for m in fy.months]
+        for m, v in zip(fy.months, values, strict=True):
+            assigned[m] += v
+        rows.append(_breakdown_row(item_id, names.get(item_id, "?"), BreakdownRowKind.PART, values))
+    rest = [totals.get(m, 0) - assigned[m] for m in fy.months]
+    if any(rest):
+        rows.append(_breakdown_row(None, "Not assigned", BreakdownRowKind.REST, rest))
+    total = [totals.get(m, 0) for m in fy.months]
+    rows.append(_breakdown_row(None, "Total", BreakdownRowKind.TOTAL, total))
+    return rows
+
+
+def _breakdown_row(
+    item_id: int | None, name: str, kind: BreakdownRowKind, values: list[int]
+) -> BreakdownRow:
+    return BreakdownRow(
+        item_id, name, kind, tuple(from_minor(v) for v in values), from_minor(sum(values))
+    )
+
+
+def target_overview(
+    plan: Plan,
+    fiscal_year: FiscalYear | int | None = None,
+    breakdown: Breakdown = Breakdown.NONE,
+    *,
+    today: dt.date | None = None,
+) -> TargetOverview:
+    """Everything the Targets tab shows for one fiscal year (see BREAKDOWN_RULE)."""
+    today = today or dt.date.today()
+    with plan.session() as session:
+        fy = resolve_fiscal_year(session, fiscal_year, today)
+        target, target_units = _month_targets(session, fy)
+        actual, _ = _month_actuals(session, fy)
+        rows = _breakdown_rows(session, fy, breakdown, target)
+        profile = session.get(BusinessProfile, 1)
+        locked = None if profile is None else profile.locked_through
+    forecast = simple_forecast(plan, today)
+    current = Month.of(today)
+    by_month = {f.month: to_minor(f.forecast) for f in forecast.months}
+    start = forecast.months[0].month if forecast.months else current
+    expected: dict[Month, int | None] = {
+        m: actual.get(m, 0) if m < start else by_month.get(m) for m in fy.months
+    }
+    lines = []
+    for label, level, months in _periods(fy, current):
+        actual_minor = _known_sum([actual.get(m) for m in months])
+        variance, pct = _variance(months, target, actual, current)
+        done = [m for m in months if m in actual and m < current]
+        parts = [expected[m] for m in months]
+        lines.append(
+            TargetLine(
+                label=label, level=level, first_month=months[0], last_month=months[-1],
+                target=from_minor(sum(target.get(m, 0) for m in months)),
+                target_units=_known_sum([target_units.get(m) for m in months]),
+                actual=None if actual_minor is None else from_minor(actual_minor),
+                variance=variance, variance_pct=pct,
+                attainment_pct=_attainment(done, target, actual),
+                outlook=None if None in parts else from_minor(sum(p or 0 for p in parts)),
+                locked=locked is not None and months[-1] <= locked,
+            )
+        )  # fmt: skip
+    # Months first, then quarters and the year: a column of twelve figures pasted from a
+    # spreadsheet then lands on the twelve months.
+    lines.sort(key=lambda line: line.level is not PeriodLevel.MONTH)
+    outlook_months = tuple(
+        None if m < start or by_month.get(m) is None else from_minor(by_month[m]) for m in fy.months
+    )
+    return TargetOverview(
+        fy,
+        lines,
+        breakdown,
+        rows,
+        locked,
+        outlook_months,
+        lines[-1].outlook,
+        forecast.explanation,
     )

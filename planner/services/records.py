@@ -49,9 +49,7 @@ def _referencing(table: Table) -> list[tuple[Table, str, str | None]]:
 
 def _row_names(child: Table, column: str) -> tuple[str, str]:
     if child.name in _LINK_TABLES:
-        other = next(
-            fk.column.table.name for fk in child.foreign_keys if fk.parent.name != column
-        )
+        other = next(fk.column.table.name for fk in child.foreign_keys if fk.parent.name != column)
         return f"{other} link", f"{other} links"
     return _ROW_NAMES.get(child.name, (child.name, child.name))
 

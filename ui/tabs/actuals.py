@@ -1,20 +1,34 @@
-"""The Actuals tab: what was really sold each month of a fiscal year, per offering."""
+"""The Actuals tab: what was really sold each month of a fiscal year, per offering.
+
+Two spreadsheet grids (revenue, then units sold) with a row per offering, a row for sales
+not assigned to an offering and a total row; columns are the twelve months and the year.
+Month cells of the offering rows are editable like a spreadsheet (type, paste a block
+from Excel, Delete clears); each edit or paste is one undo step through
+``planner.services.actuals.set_actual``, which refuses locked months.
+"""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
+from dataclasses import replace
+from decimal import Decimal
 from typing import Any, ClassVar
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from planner.db.plan import UnitOfWork
 from planner.domain.periods import Month
-from planner.queries import OfferingActuals, monthly_actuals
-from planner.services.commands import Change
+from planner.queries import OfferingActuals, locked_through, monthly_actuals
+from planner.services.actuals import Figure, set_actual
+from planner.services.commands import Change, Command
 from ui.models.table import Column, Kind, RowTableModel
 from ui.tabs.base import FiscalYearTab
 from ui.tabs.widgets import fit_columns, heading, make_table
 from ui.undo import PlanOperations
+
+UNASSIGNED = "Not assigned to an offering"
 
 
 def actuals_columns(
@@ -23,10 +37,15 @@ def actuals_columns(
     values: Callable[[OfferingActuals], tuple[Any, ...]],
     total: Callable[[OfferingActuals], Any],
 ) -> list[Column[OfferingActuals]]:
+    """ "Offering", the twelve months (``field`` holds the month, for edits), "Year"."""
     columns: list[Column[OfferingActuals]] = [Column("Offering", lambda a: a.offering)]
     for i, month in enumerate(months):
-        columns.append(Column(month.short_label, functools.partial(_nth, values, i), kind))
-    columns.append(Column("Year", total, kind))
+        columns.append(
+            Column(month.short_label, functools.partial(_nth, values, i), kind,
+                   field=str(month), editable=lambda a: not a.is_total,
+                   tooltip=f"{month.name} {month.year}")
+        )  # fmt: skip
+    columns.append(Column("Year", total, kind, tooltip="The whole fiscal year"))
     return columns
 
 
@@ -34,22 +53,62 @@ def _key(row: OfferingActuals) -> tuple[bool, int | None]:
     return (row.is_total, row.offering_id)
 
 
+def grid_rows(rows: list[OfferingActuals]) -> list[OfferingActuals]:
+    """The query's rows, with the "not assigned" row always there (so it can be typed
+    into) just above the total, under its plain name."""
+    body = [r for r in rows if not r.is_total and r.offering_id is not None]
+    total = [r for r in rows if r.is_total]
+    unassigned = [r for r in rows if not r.is_total and r.offering_id is None]
+    if unassigned:
+        extra = replace(unassigned[0], offering=UNASSIGNED)
+    else:
+        months = total[0].months if total else ()
+        extra = OfferingActuals(None, UNASSIGNED, months, (None,) * len(months),
+                                (None,) * len(months), Decimal("0.00"), None)  # fmt: skip
+    return [*body, extra, *total]
+
+
+def actual_command(figure: Figure) -> Callable[[UnitOfWork, Any, Column[Any], Any], Command]:
+    """Edits of one month cell of ``figure`` for the row's offering."""
+
+    def command_for(uow: UnitOfWork, row: Any, column: Column[Any], value: Any) -> Command:
+        assert column.field is not None
+        return set_actual(uow, Month.parse(column.field), row.offering_id, figure, value)
+
+    return command_for
+
+
 class ActualsTab(FiscalYearTab):
     title = "Actuals"
     explanation = (
-        "What you really sold each month, per offering where you know it, entered by hand "
-        "or taken from your accounts or shop system. Actuals are what every target, "
-        "forecast and channel figure is measured against."
+        "What you really sold each month, per offering where you know it. Type the figures "
+        "in, paste them from a spreadsheet, or import the sales list your shop or "
+        "accounting software exports (the Import Actual Sales… button). Actuals are what "
+        "every target, forecast and channel figure is measured against."
     )
     watched: ClassVar[Change] = Change.ACTUALS | Change.OFFERINGS
 
     def __init__(self, ops: PlanOperations, parent: QWidget | None = None) -> None:
         super().__init__(ops, parent)
         total: Callable[[OfferingActuals], bool] = lambda a: a.is_total  # noqa: E731
-        self.revenue_model = RowTableModel([], key=_key, emphasis=total)
-        self.units_model = RowTableModel([], key=_key, emphasis=total)
+        label: Callable[[OfferingActuals], str] = lambda a: a.offering  # noqa: E731
+        self.revenue_model = RowTableModel([], key=_key, emphasis=total, ops=ops,
+                                           command_for=actual_command("revenue"),
+                                           row_label=label)  # fmt: skip
+        self.units_model = RowTableModel([], key=_key, emphasis=total, ops=ops,
+                                         command_for=actual_command("units"),
+                                         row_label=label)  # fmt: skip
         self.revenue_view = make_table(self.revenue_model, sortable=False, name="revenueTable")
         self.units_view = make_table(self.units_model, sortable=False, name="unitsTable")
+        actions = QHBoxLayout()
+        self.import_button = QPushButton("Import Actual Sales…")
+        self.import_button.setToolTip("Add sales from a CSV or Excel export of your shop or books")
+        self.import_button.clicked.connect(self.open_import)
+        self.lock_note = QLabel()
+        self.lock_note.setObjectName("lockNote")
+        actions.addWidget(self.import_button)
+        actions.addWidget(self.lock_note, 1)
+        self.body.addLayout(actions)
         self.body.addWidget(heading("Revenue"))
         self.body.addWidget(self.revenue_view, 3)
         self.body.addWidget(heading("Units sold"))
@@ -71,11 +130,25 @@ class ActualsTab(FiscalYearTab):
             self.units_model.set_columns(
                 actuals_columns(fy.months, Kind.COUNT, lambda a: a.units, lambda a: a.units_total)
             )
-        rows = monthly_actuals(self.ops.plan, fy)
+        rows = grid_rows(monthly_actuals(self.ops.plan, fy))
         self.revenue_model.set_rows(rows)
         self.units_model.set_rows(rows)
+        locked = locked_through(self.ops.plan)
+        self.lock_note.setText(
+            f"Months up to {locked.name} {locked.year} are locked and cannot be changed."
+            if locked is not None and locked >= fy.first_month
+            else ""
+        )
         fit_columns(self.revenue_view)
         fit_columns(self.units_view)
+
+    def open_import(self) -> None:
+        """The import wizard (as File > Import Actual Sales…)."""
+        from ui.import_actuals_dialog import ImportActualsDialog
+
+        dialog = ImportActualsDialog(self.ops, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
 
 def _nth(

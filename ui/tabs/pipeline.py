@@ -1,57 +1,37 @@
-"""The Pipeline tab: every deal, with a search, and the totals of what is shown."""
+"""The Pipeline tab: every deal as a table (and, where built, as a board and a win/loss
+analysis), with the deal form, win/lose/reopen, and the stages editor.
+
+The tab reads the deals once per change (``planner.queries.deals``) and hands the rows to
+the table; every button runs a ``planner.services.deals`` command through
+``PlanOperations``, so each is one undo step and undo/redo refresh the views.
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import ClassVar
+import importlib.util
+from typing import Any, ClassVar
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QTabWidget, QWidget
 
-from planner.db.models import Deal
-from planner.domain.pipeline import DealStatus
-from planner.queries import DealRow, deals
+from planner.queries import deal_choices, deals
 from planner.services.commands import Change
-from ui.models.table import Column, Kind, RowTableModel, field_commands
+from planner.services.deals import win_deal
+from planner.services.errors import NotFoundError, ValidationError
+from ui.deal_dialog import DealDialog, LoseDialog, ReopenDialog
+from ui.stages_dialog import StagesDialog
 from ui.tabs.base import PlanTab
-from ui.tabs.widgets import fit_columns, make_table
+from ui.tabs.pipeline_table import DEAL_COLUMNS as DEAL_COLUMNS
+from ui.tabs.pipeline_table import DealTable
+from ui.tabs.widgets import fit_columns
 from ui.undo import PlanOperations
-from ui.widgets import SearchBox
 
-_STATUS_CHOICES = (
-    ("All deals", None),
-    ("Open", DealStatus.OPEN),
-    ("Won", DealStatus.WON),
-    ("Lost", DealStatus.LOST),
-)
 
-DEAL_COLUMNS: list[Column[DealRow]] = [
-    Column("Customer", lambda d: d.customer, field="customer"),
-    Column("Title", lambda d: d.title, field="title"),
-    Column("Amount", lambda d: d.amount, Kind.MONEY, field="amount_minor"),
-    Column("Stage", lambda d: d.stage, sort_by=lambda d: d.stage_position),
-    Column(
-        "Probability",
-        lambda d: d.probability,
-        Kind.COUNT,
-        display=lambda p: f"{p}%",
-        tooltip="The deal's own probability, or its stage's when it has none.",
-    ),
-    Column(
-        "Weighted",
-        lambda d: d.weighted,
-        Kind.MONEY,
-        tooltip="Amount x probability: what the deal is worth to the forecast today.",
-    ),
-    Column("Expected close", lambda d: d.expected_close, Kind.DATE),
-    Column("Status", lambda d: d.status, display=lambda s: str(s).capitalize()),
-    Column("Offering", lambda d: d.offering),
-    Column("Segment", lambda d: d.segment),
-    Column("Source channel", lambda d: d.channel),
-    Column("Owner", lambda d: d.owner),
-    Column("Created", lambda d: d.created_on, Kind.DATE),
-    Column("Closed", lambda d: d.closed_on, Kind.DATE),
-    Column("Lost reason", lambda d: d.lost_reason),
-]
+def _optional_view(module: str, name: str) -> type[Any] | None:
+    """A pipeline view from another module, when that module is part of this build."""
+    if importlib.util.find_spec(module) is None:
+        return None
+    view: type[Any] = getattr(importlib.import_module(module), name)
+    return view
 
 
 class PipelineTab(PlanTab):
@@ -59,74 +39,126 @@ class PipelineTab(PlanTab):
     explanation = (
         "Every deal you are working on or have closed: who the customer is, what it is worth, "
         "how far along it is and where it came from. Weighted value is the amount times the "
-        "chance of winning, so the open pipeline shows what you can realistically expect."
+        "chance of winning, so the open pipeline shows what you can realistically expect; "
+        "deals that have gone quiet or keep slipping are flagged so you can follow them up."
     )
     watched: ClassVar[Change] = (
         Change.DEALS | Change.STAGES | Change.OFFERINGS | Change.SEGMENTS | Change.CHANNELS
-        | Change.REPS | Change.LOST_REASONS
+        | Change.REPS | Change.LOST_REASONS | Change.PROFILE  # the profile sets stale days
     )  # fmt: skip
 
     def __init__(self, ops: PlanOperations, parent: QWidget | None = None) -> None:
         super().__init__(ops, parent)
-        self.model = RowTableModel(DEAL_COLUMNS, ops=ops, command_for=field_commands(Deal))
-        bar = QHBoxLayout()
-        search_label = QLabel("Find customer or title:")
-        self.search = SearchBox()
-        self.search.setObjectName("dealSearch")
-        search_label.setBuddy(self.search)
-        self.status = QComboBox()
-        self.status.setObjectName("dealStatus")
-        for label, _ in _STATUS_CHOICES:
-            self.status.addItem(label)
-        bar.addWidget(search_label)
-        bar.addWidget(self.search, 1)
-        bar.addWidget(QLabel("Show:"))
-        bar.addWidget(self.status)
-        self.body.addLayout(bar)
-        self.view = make_table(self.model, name="pipelineTable")
-        self.body.addWidget(self.view, 1)
-        self.totals = QLabel()
-        self.totals.setObjectName("pipelineTotals")
-        self.body.addWidget(self.totals)
+        self.stages_button = QPushButton("Edit Stages…")
+        self.stages_button.setObjectName("editStages")
+        self.stages_button.setToolTip("Rename, reorder, add or remove the steps of your pipeline.")
+        self.table = DealTable(ops)
+        self.views = QTabWidget()
+        self.views.setObjectName("pipelineViews")
+        self.views.setDocumentMode(True)
+        self.views.addTab(self.table, "Table")
+        self.board: Any = None
+        self.analysis: Any = None
+        board = _optional_view("ui.tabs.pipeline_board", "PipelineBoard")
+        if board is not None:
+            self.board = board(ops)
+            self.views.addTab(self.board, "Board")
+        analysis = _optional_view("ui.tabs.pipeline_analysis", "WinLossView")
+        if analysis is not None:
+            self.analysis = analysis(ops)
+            self.views.addTab(self.analysis, "Win/loss")
+        if self.views.count() > 1:  # beside the view switch, where it takes no extra row
+            self.views.setCornerWidget(self.stages_button)
+        else:
+            self.views.tabBar().setVisible(False)
+            bar = QHBoxLayout()
+            bar.addStretch(1)
+            bar.addWidget(self.stages_button)
+            self.body.addLayout(bar)
+        self.body.addWidget(self.views, 1)
+        # The table's parts, as the tests and the main window's Find reach them.
+        self.model, self.view, self.search = self.table.model, self.table.view, self.table.search
+        self.status, self.totals = self.table.status, self.table.totals
         self._sized = False
-        self.search.text_changed.connect(lambda *_: self._filter())
-        self.status.currentIndexChanged.connect(lambda *_: self._filter())
+        self._other_views_stale = False
+        self.stages_button.clicked.connect(lambda *_: self.edit_stages())
+        self.table.new_requested.connect(lambda: self.new_deal())
+        self.table.edit_requested.connect(self.edit_deal)
+        self.table.win_requested.connect(self.win)
+        self.table.lose_requested.connect(self.lose)
+        self.table.reopen_requested.connect(self.reopen)
+        self.views.currentChanged.connect(lambda *_: self._reload_other_view())
 
     def refresh(self, changes: Change) -> None:
+        self.table.formats = self.formats
         self.model.set_formats(self.formats)
         if changes & self.watched:
-            self.model.set_rows(deals(self.ops.plan))
+            rows = deals(self.ops.plan, today=self.today())
+            dropped = self.table.set_choices(deal_choices(self.ops.plan), rows)
+            self.model.set_rows(rows)
+            if dropped:  # the filter named something that is gone: show what is chosen now
+                self.table.apply_filter()
             if not self._sized and self.model.rows:
                 fit_columns(self.view)
                 self._sized = True
-        self._show_totals()
+            self._other_views_stale = True
+            self._reload_other_view()
+        self.table.show_totals()
 
-    def _filter(self) -> None:
-        words = self.search.query().casefold().split()
-        status = _STATUS_CHOICES[max(self.status.currentIndex(), 0)][1]
-        if not words and status is None:
-            self.model.set_filter(None)
-            self._show_totals()
-            return
+    def _reload_other_view(self) -> None:
+        """The board or analysis reloads only while it is the view shown."""
+        current: Any = self.views.currentWidget()
+        if current is not self.table and self._other_views_stale:
+            self._other_views_stale = False
+            current.reload()
 
-        def keep(deal: DealRow) -> bool:
-            if status is not None and deal.status is not status:
-                return False
-            text = f"{deal.customer}\n{deal.title}".casefold()
-            return all(word in text for word in words)
+    # -- actions -------------------------------------------------------------------------
 
-        self.model.set_filter(keep)
-        self._show_totals()
+    def deal_dialog(self, deal_id: int | None = None) -> DealDialog:
+        """The deal form for a new deal or ``deal_id`` (shown by the caller)."""
+        return DealDialog(self.ops, deal_id, today=self.today(), parent=self)
 
-    def _show_totals(self) -> None:
-        shown: list[DealRow] = self.model.shown
-        amount = sum((d.amount for d in shown), Decimal(0))
-        weighted = sum((d.weighted for d in shown), Decimal(0))
-        every = len(self.model.rows)
-        count = self.formats.count(len(shown))
-        if len(shown) != every:
-            count = f"{count} of {self.formats.count(every)}"
-        self.totals.setText(
-            f"{count} deals shown · Amount {self.formats.money(amount)} · "
-            f"Weighted {self.formats.money(weighted)}"
-        )
+    def new_deal(self) -> None:
+        dialog = self.deal_dialog()
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.table.reset_filters()
+            self.table.select_deal(max(d.id for d in self.model.rows))
+        dialog.deleteLater()
+
+    def edit_deal(self, deal_id: int) -> None:
+        dialog = self.deal_dialog(deal_id)
+        dialog.exec()
+        dialog.deleteLater()
+
+    def win(self, deal_id: int) -> bool:
+        try:
+            with self.ops.plan.uow() as uow:
+                command = win_deal(uow, deal_id, today=self.today())
+        except (ValidationError, NotFoundError) as exc:
+            self.ops.failed.emit(str(exc))
+            return False
+        return self.ops.run(command)
+
+    def lose_dialog(self, deal_id: int) -> LoseDialog:
+        return LoseDialog(self.ops, deal_id, today=self.today(), parent=self)
+
+    def lose(self, deal_id: int) -> None:
+        dialog = self.lose_dialog(deal_id)
+        dialog.exec()
+        dialog.deleteLater()
+
+    def reopen_dialog(self, deal_id: int) -> ReopenDialog:
+        return ReopenDialog(self.ops, deal_id, today=self.today(), parent=self)
+
+    def reopen(self, deal_id: int) -> None:
+        dialog = self.reopen_dialog(deal_id)
+        dialog.exec()
+        dialog.deleteLater()
+
+    def stages_dialog(self) -> StagesDialog:
+        return StagesDialog(self.ops, parent=self)
+
+    def edit_stages(self) -> None:
+        dialog = self.stages_dialog()
+        dialog.exec()
+        dialog.deleteLater()

@@ -1,0 +1,1 @@
+"""Reading files from other tools (CSV and Excel exports) into the plan. No Qt here."""
