@@ -398,3 +398,16 @@ def test_renaming_a_filtered_stage_shows_all_stages_again(
     assert tab.table.stage.currentText() == "All stages"
     assert len(tab.model.shown) == len(tab.model.rows) > shown
     assert sum(d.stage == "Quote sent" for d in tab.model.rows) == shown
+
+
+def test_board_edit_request_opens_the_deal_form(qtbot, ops, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A card's "Edit Deal…" on the board opens the same form as the table's Edit."""
+    from ui.tabs.pipeline import PipelineTab
+
+    opened: list[int] = []
+    monkeypatch.setattr(PipelineTab, "edit_deal", lambda self, deal_id: opened.append(deal_id))
+    tab = PipelineTab(ops)
+    qtbot.addWidget(tab)
+    assert tab.board is not None
+    tab.board.edit_requested.emit(7)
+    assert opened == [7]

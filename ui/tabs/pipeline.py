@@ -62,6 +62,7 @@ class PipelineTab(PlanTab):
         board = _optional_view("ui.tabs.pipeline_board", "PipelineBoard")
         if board is not None:
             self.board = board(ops)
+            self.board.edit_requested.connect(self.edit_deal)
             self.views.addTab(self.board, "Board")
         analysis = _optional_view("ui.tabs.pipeline_analysis", "WinLossView")
         if analysis is not None:
@@ -80,19 +81,25 @@ class PipelineTab(PlanTab):
         self.model, self.view, self.search = self.table.model, self.table.view, self.table.search
         self.status, self.totals = self.table.status, self.table.totals
         self._sized = False
-        self._other_views_stale = False
+        self._table_stale = False
         self.stages_button.clicked.connect(lambda *_: self.edit_stages())
         self.table.new_requested.connect(lambda: self.new_deal())
         self.table.edit_requested.connect(self.edit_deal)
         self.table.win_requested.connect(self.win)
         self.table.lose_requested.connect(self.lose)
         self.table.reopen_requested.connect(self.reopen)
-        self.views.currentChanged.connect(lambda *_: self._reload_other_view())
+        self.views.currentChanged.connect(lambda *_: self._table_shown())
 
     def refresh(self, changes: Change) -> None:
         self.table.formats = self.formats
         self.model.set_formats(self.formats)
         if changes & self.watched:
+            # The board and the analysis follow the plan themselves; the table's deal list
+            # (a second or two on 100,000 deals) is only read while the table is shown.
+            if self.views.currentWidget() is not self.table:
+                self._table_stale = True
+                return
+            self._table_stale = False
             rows = deals(self.ops.plan, today=self.today())
             dropped = self.table.set_choices(deal_choices(self.ops.plan), rows)
             self.model.set_rows(rows)
@@ -101,16 +108,11 @@ class PipelineTab(PlanTab):
             if not self._sized and self.model.rows:
                 fit_columns(self.view)
                 self._sized = True
-            self._other_views_stale = True
-            self._reload_other_view()
         self.table.show_totals()
 
-    def _reload_other_view(self) -> None:
-        """The board or analysis reloads only while it is the view shown."""
-        current: Any = self.views.currentWidget()
-        if current is not self.table and self._other_views_stale:
-            self._other_views_stale = False
-            current.reload()
+    def _table_shown(self) -> None:
+        if self.views.currentWidget() is self.table and self._table_stale:
+            self.refresh(self.watched)
 
     # -- actions -------------------------------------------------------------------------
 
