@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFont, QIcon, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QMessageBox,
     QSplitter,
@@ -351,6 +352,11 @@ class MainWindow(FileFlows):
         ops = self._ops
         if ops is None:
             return
+        # Fields commit when they lose focus: take it away first, so text still being
+        # typed (a description, a cell editor) is saved before the plan closes.
+        focused = QApplication.focusWidget()
+        if focused is not None and self.isAncestorOf(focused):
+            focused.clearFocus()
         self._ops = None
         self._undo_group.removeStack(ops.undo_stack)
         ops.undo_stack.clear()

@@ -481,3 +481,25 @@ def test_settings_read_back_in_a_new_process(tmp_path: Path, _fresh_settings: Pa
     assert splitter_empty is True
     ini = (_fresh_settings / "smplanner.ini").read_text(encoding="utf-8")
     assert "[user]" in ini and "[window]" in ini  # user choices kept apart from window state
+
+
+def test_text_still_being_typed_is_saved_when_the_window_closes(
+    qtbot: QtBot, plan_window: Any, sample_path: Path
+) -> None:
+    """Closing the window with the cursor still in a description box loses nothing."""
+    import sqlite3
+
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    window = plan_window
+    window.show_tab("segments")
+    box = window.current_tab().findChild(QPlainTextEdit, "segmentDescription")
+    assert box is not None
+    box.setFocus()
+    qtbot.waitUntil(box.hasFocus)
+    box.selectAll()
+    qtbot.keyClicks(box, "Firms with 20 to 250 staff")
+    window.close()
+    with sqlite3.connect(sample_path) as conn:
+        texts = [row[0] for row in conn.execute("SELECT description FROM segment")]
+    assert "Firms with 20 to 250 staff" in texts
