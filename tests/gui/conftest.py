@@ -7,6 +7,7 @@ from a queue the test fills, message boxes are recorded for the test to check.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,17 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
+
+# The day tests/conftest.py builds the sample plan for: every tab's "today" in GUI tests,
+# so the current fiscal year and month do not move with the calendar.
+SAMPLE_TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def _sample_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.tabs import base
+
+    monkeypatch.setattr(base, "today", lambda: SAMPLE_TODAY)
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,6 @@ from planner.db.models import ActualSale, BusinessProfile, ImportBatch, Imported
 from planner.db.plan import Plan
 from planner.domain.periods import FiscalYear, Month
 from ui.import_actuals_dialog import NOT_ASSIGNED, ImportActualsDialog
-from ui.tabs import base as tabs_base
 from ui.tabs.actuals import UNASSIGNED, ActualsTab
 from ui.undo import PlanOperations
 
@@ -26,11 +25,6 @@ pytestmark = pytest.mark.gui
 TODAY = dt.date(2026, 11, 23)
 NEXT = FiscalYear(2027, 1)
 COUNTER = "Bakery counter"
-
-
-@pytest.fixture(autouse=True)
-def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tabs_base, "today", lambda: TODAY)
 
 
 @pytest.fixture

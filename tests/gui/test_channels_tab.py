@@ -31,7 +31,6 @@ from planner.services.edit import change_field
 from planner.services.profile import read_profile, update_profile
 from ui.models.formats import Formats
 from ui.models.table import RowTableModel
-from ui.tabs import base as tabs_base
 from ui.tabs.channels import ChannelsTab
 from ui.tabs.channels_grid import Line, whole_money
 from ui.undo import PlanOperations
@@ -44,11 +43,6 @@ FY = FiscalYear(2026, 1)
 NEXT = FiscalYear(2027, 1)
 EUR = Formats("EUR")
 SEARCH = "Google search ads"
-
-
-@pytest.fixture(autouse=True)
-def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tabs_base, "today", lambda: TODAY)
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ from planner.db.models import Deal, Offering, OfferingChannel, SegmentOffering, 
 from planner.db.plan import Plan
 from planner.services.offerings import delete_question
 from planner.services.profile import read_profile, update_profile
-from ui.tabs import base as tabs_base
 from ui.tabs.mix import MixTab
 from ui.tabs.mix_fields import LineField, TextField
 from ui.undo import PlanOperations
@@ -31,11 +30,6 @@ pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not s
 TODAY = dt.date(2026, 11, 23)
 ACTIVE = ["Bakery counter", "Catering for events & offices", "Web shop gift boxes",
           "Wholesale to cafés"]  # fmt: skip
-
-
-@pytest.fixture(autouse=True)
-def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tabs_base, "today", lambda: TODAY)
 
 
 @pytest.fixture

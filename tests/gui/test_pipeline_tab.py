@@ -18,7 +18,6 @@ from planner.db.plan import Plan
 from planner.domain.pipeline import DealStatus
 from ui.deal_dialog import LoseDialog, ReopenDialog
 from ui.models.formats import Formats
-from ui.tabs import base as tabs_base
 from ui.tabs.pipeline import PipelineTab
 from ui.tabs.pipeline_table import NEEDS_ATTENTION
 from ui.undo import PlanOperations
@@ -27,11 +26,6 @@ pytestmark = pytest.mark.gui
 
 TODAY = dt.date(2026, 11, 23)  # the sample plan is built for this day
 EUR = Formats("EUR")
-
-
-@pytest.fixture(autouse=True)
-def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tabs_base, "today", lambda: TODAY)
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from planner.db.models import Deal, Segment, SegmentOffering
 from planner.db.plan import Plan
 from planner.domain.periods import FiscalYear
 from ui.models.formats import Formats
-from ui.tabs import base as tabs_base
 from ui.tabs.segments import SegmentsTab
 from ui.tabs.segments_table import COLUMN, SAM_TIP, SOM_TIP, TAM_TIP
 from ui.undo import PlanOperations
@@ -35,11 +34,6 @@ TAM, SAM, SOM = "Total market (TAM)", "Serviceable (SAM)", "Obtainable (SOM)"
 def whole(amount: str) -> str:
     """A market size as the table shows it: in whole euros."""
     return EUR.locale.toCurrencyString(float(amount), EUR.symbol, 0)
-
-
-@pytest.fixture(autouse=True)
-def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tabs_base, "today", lambda: TODAY)
 
 
 @pytest.fixture

@@ -23,7 +23,6 @@ from planner.services.profile import ProfileState, read_profile, update_profile
 from ui.models.formats import Formats
 from ui.models.table import RowTableModel
 from ui.tabs import TAB_SPECS, PlanTab
-from ui.tabs import base as tabs_base
 from ui.tabs.dashboard import DashboardTab
 from ui.tabs.forecast import ForecastTab
 from ui.tabs.pipeline import PipelineTab
@@ -35,11 +34,6 @@ pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not s
 
 TODAY = dt.date(2026, 11, 23)  # tests/conftest.py builds the sample plan for this day
 EUR = Formats("EUR")
-
-
-@pytest.fixture(autouse=True)
-def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tabs_base, "today", lambda: TODAY)
 
 
 @pytest.fixture

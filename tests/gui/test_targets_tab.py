@@ -19,7 +19,6 @@ from planner.db.plan import Plan
 from planner.domain.periods import FiscalYear, Month
 from planner.queries import Breakdown
 from planner.services.targets import SpreadMethod
-from ui.tabs import base as tabs_base
 from ui.tabs.targets import TargetsTab
 from ui.tabs.targets_models import LOCK_TIP
 from ui.undo import PlanOperations
@@ -30,11 +29,6 @@ TODAY = dt.date(2026, 11, 23)
 FY = FiscalYear(2026, 1)
 NEXT = FiscalYear(2027, 1)
 COUNTER = "Bakery counter"
-
-
-@pytest.fixture(autouse=True)
-def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tabs_base, "today", lambda: TODAY)
 
 
 @pytest.fixture
