@@ -7,6 +7,8 @@ plan's; ``prepare_import`` resolves owners, lost reasons and earlier imports (a 
 ``external_ref`` is already in the plan is UPDATED, so importing the same export twice
 duplicates nothing) and returns ONE command, so an import is one transaction and one undo
 step. Where any row is bad nothing is imported unless ``skip_bad`` is set. No Qt here.
+
+That command, ``ImportDeals``, lives in ``deals_command.py`` and stays importable from here.
 """
 
 from __future__ import annotations
@@ -18,19 +20,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planner.db.models import (
-    Deal,
-    DealEvent,
-    ImportBatch,
-    ImportMapping,
-    LostReason,
-    SalesRep,
-    Stage,
-)
-from planner.db.plan import Plan, UnitOfWork
+from planner.db.models import Deal, ImportMapping, LostReason, SalesRep, Stage
+from planner.db.plan import Plan
 from planner.domain.money import to_minor
 from planner.io.crm_formats import (
     FORMATS_BY_KEY,
@@ -46,9 +40,9 @@ from planner.io.crm_formats import (
     suggest_stage,
     suggest_stages,
 )
+from planner.io.deals_command import DealUpdate, ImportDeals, NewDeal
 from planner.io.tabular import read_table
-from planner.services.commands import Change
-from planner.services.errors import NotFoundError, ValidationError
+from planner.services.errors import ValidationError
 
 # Re-exported: the wizard, the command line and tests use one module.
 __all__ = [
@@ -168,24 +162,6 @@ def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
-@dataclass
-class _NewDeal:
-    values: dict[str, object]
-    owner_name: str | None  # an owner created by this import
-    reason_name: str | None  # a lost reason created by this import
-    events: list[tuple[str, str, str, dt.date]]
-
-
-@dataclass
-class _Update:
-    deal_id: int
-    old: dict[str, object]
-    new: dict[str, object]
-    owner_name: str | None
-    reason_name: str | None
-    events: list[tuple[str, str, str, dt.date]]
-
-
 def _iso(day: object) -> str:
     return day.isoformat() if isinstance(day, dt.date) else ""
 
@@ -218,8 +194,8 @@ def prepare_import(
             existing.setdefault(known.external_ref or "", known)
     new_owners: dict[str, str] = {}
     new_reasons: dict[str, str] = {}
-    created: list[_NewDeal] = []
-    updates: list[_Update] = []
+    created: list[NewDeal] = []
+    updates: list[DealUpdate] = []
     unchanged = 0
     for deal in deals:
         stage = None
@@ -269,7 +245,7 @@ def prepare_import(
             if status != "open":
                 events.append((status, "", reason_label, closed_on or today))
             values.update(created_on=made, external_ref=deal.ref, notes="")
-            created.append(_NewDeal(values, owner_new, reason_new, events))
+            created.append(NewDeal(values, owner_new, reason_new, events))
             continue
         if deal.created:
             values["created_on"] = deal.created
@@ -304,7 +280,7 @@ def prepare_import(
         elif current.expected_close and "expected_close" in new:
             moved = (_iso(current.expected_close), _iso(deal.expected_close))
             events.append(("close_date", *moved, today))
-        updates.append(_Update(current.id, old, new, owner_new, reason_new, events))
+        updates.append(DealUpdate(current.id, old, new, owner_new, reason_new, events))
     summary = DealsImportSummary(
         len(created), len(updates), unchanged, tuple(bad),
         tuple(new_owners.values()), tuple(new_reasons.values()),
@@ -319,136 +295,6 @@ def prepare_import(
         (source.signature(), source.mapping_json()),
     )  # fmt: skip
     return command, summary
-
-
-@dataclass
-class ImportDeals:
-    """Insert new reps, reasons, deals and their history, update known deals, record the
-    batch; revert removes exactly what was added and restores the updated deals."""
-
-    owners: list[str]
-    reasons: list[str]
-    created: list[_NewDeal]
-    updates: list[_Update]
-    batch: dict[str, object]
-    remember: tuple[str, str] | None = None  # (header signature, mapping json)
-    label: str = "Import Deals"
-    ids: dict[str, list[int]] = field(default_factory=dict)
-    _old_mapping: str | None = None
-    _mapping_id: int | None = None
-    changes: Change = Change.DEALS
-
-    def __post_init__(self) -> None:
-        if self.owners:
-            self.changes |= Change.REPS
-        if self.reasons:
-            self.changes |= Change.LOST_REASONS
-
-    def apply(self, uow: UnitOfWork) -> None:
-        session = uow.session
-        ids = self.ids
-        redo = bool(ids)
-        made: dict[str, list[object]] = {k: [] for k in ("reps", "reasons", "deals", "events")}
-        rep_pos = max((r.position for r in session.scalars(select(SalesRep))), default=-1)
-        for n, name in enumerate(self.owners):
-            made["reps"].append(SalesRep(name=name, position=rep_pos + 1 + n, active=True))
-        reason_pos = max((r.position for r in session.scalars(select(LostReason))), default=-1)
-        for n, name in enumerate(self.reasons):
-            made["reasons"].append(LostReason(name=name, position=reason_pos + 1 + n))
-        for kind in ("reps", "reasons"):
-            for n, row in enumerate(made[kind]):
-                if redo:
-                    row.id = ids[kind][n]  # type: ignore[attr-defined]
-                session.add(row)
-        session.flush()
-        rep_ids = {r.name: r.id for r in made["reps"]}  # type: ignore[attr-defined]
-        reason_ids = {r.name: r.id for r in made["reasons"]}  # type: ignore[attr-defined]
-        events: list[tuple[int | None, tuple[str, str, str, dt.date], Deal | None]] = []
-        for n, item in enumerate(self.created):
-            deal = Deal(**item.values)
-            if item.owner_name is not None:
-                deal.owner_id = rep_ids[item.owner_name]
-            if item.reason_name is not None:
-                deal.lost_reason_id = reason_ids[item.reason_name]
-            if redo:
-                deal.id = ids["deals"][n]
-            session.add(deal)
-            made["deals"].append(deal)
-            events.extend((None, e, deal) for e in item.events)
-        for update in self.updates:
-            target = session.get(Deal, update.deal_id)
-            if target is None:
-                raise NotFoundError("A deal this import updates no longer exists.")
-            for name, value in update.new.items():
-                setattr(target, name, value)
-            if update.owner_name is not None:
-                target.owner_id = rep_ids[update.owner_name]
-            if update.reason_name is not None:
-                target.lost_reason_id = reason_ids[update.reason_name]
-            events.extend((update.deal_id, e, None) for e in update.events)
-        session.flush()
-        for n, (deal_id, (kind, old, new, day), owner) in enumerate(events):
-            row = DealEvent(
-                deal_id=deal_id if owner is None else owner.id, happened_on=day, kind=kind,
-                old_value=old[:200], new_value=new[:200],
-            )  # fmt: skip
-            if redo:
-                row.id = ids["events"][n]
-            session.add(row)
-            made["events"].append(row)
-        batch = ImportBatch(**self.batch)
-        if redo:
-            batch.id = ids["batch"][0]
-        session.add(batch)
-        session.flush()
-        self.ids = {k: [r.id for r in rows] for k, rows in made.items()}  # type: ignore[attr-defined]
-        self.ids["batch"] = [batch.id]
-        if self.remember is not None:
-            self._remember(session, *self.remember)
-
-    def _remember(self, session: Session, signature: str, mapping_json: str) -> None:
-        row = session.scalar(
-            select(ImportMapping).where(
-                ImportMapping.kind == "deals", ImportMapping.signature == signature
-            )
-        )
-        if row is None:
-            row = ImportMapping(kind="deals", signature=signature, mapping_json=mapping_json)
-            if self._mapping_id is not None:
-                row.id = self._mapping_id
-            session.add(row)
-            session.flush()
-            self._old_mapping, self._mapping_id = None, row.id
-        else:
-            self._old_mapping, self._mapping_id = row.mapping_json, row.id
-            row.mapping_json = mapping_json
-
-    def revert(self, uow: UnitOfWork) -> None:
-        session = uow.session
-        ids = self.ids
-        if self._mapping_id is not None:
-            remembered = session.get(ImportMapping, self._mapping_id)
-            if remembered is not None and self._old_mapping is None:
-                session.delete(remembered)
-            elif remembered is not None and self._old_mapping is not None:
-                remembered.mapping_json = self._old_mapping
-        for model, key in (
-            (DealEvent, "events"), (ImportBatch, "batch"), (Deal, "deals"),
-        ):  # fmt: skip
-            for start in range(0, len(ids.get(key, [])), 500):
-                chunk = ids[key][start : start + 500]
-                session.execute(delete(model).where(model.id.in_(chunk)))
-        for update in self.updates:
-            target = session.get(Deal, update.deal_id)
-            if target is not None:
-                for name, value in update.old.items():
-                    setattr(target, name, value)
-        session.flush()
-        if ids.get("reasons"):
-            session.execute(delete(LostReason).where(LostReason.id.in_(ids["reasons"])))
-        if ids.get("reps"):
-            session.execute(delete(SalesRep).where(SalesRep.id.in_(ids["reps"])))
-        session.flush()
 
 
 def import_deals_file(

@@ -1,9 +1,8 @@
 """One table model for every tab: rows are frozen dataclasses, columns are declared specs.
 
-A ``Column`` says how to get a value from a row, what kind of value it is (which decides
-its formatting, alignment and how typed text is read back) and, for editable columns,
-which record field an edit sets. ``RowTableModel`` holds the rows of one query in a list
-and never touches the database per cell, so 100,000 deals stay quick.
+``RowTableModel`` holds the rows of one query in a list under declared ``Column`` specs
+(``columns.py``: kinds, formatting, reading typed text, ``field_commands``) and never
+touches the database per cell, so 100,000 deals stay quick.
 
 Sorting and filtering happen here, on the Python list, rather than in a
 ``QSortFilterProxyModel``: a proxy calls ``data()`` for every comparison, which took 39 s
@@ -14,24 +13,22 @@ An edit is parsed (``parse_input``), turned into a command by the model's
 refused edit stores nothing, leaves the old value shown, and is reported through
 ``edit_rejected`` (for a tooltip at the cell) and ``ops.failed`` (for the status bar).
 
-``set_many`` stores a paste or a clear of many cells as ONE undo step: every text is read
-first, then every cell's command is built and applied in order in one trial transaction
-(so a cell sees the records earlier cells create), and only if all are accepted is the
-whole edit run for real as one ``CompositeCommand``.
+``set_many`` stores a paste or a clear of many cells as ONE undo step (``CellEdits``, in
+``batch.py``): every text is read first, then every cell's command is built and applied in
+order in one trial transaction (so a cell sees the records earlier cells create), and only
+if all are accepted is the whole edit run for real as one ``CompositeCommand``.
+
+The column and batch names stay importable from here.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from enum import Enum, auto
-from typing import Any, Generic, TypeVar
+from decimal import Decimal
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QLocale,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -40,217 +37,49 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
-from planner.db.models import Base
 from planner.db.plan import UnitOfWork
-from planner.domain.money import MoneyError, parse_money
-from planner.services.commands import Change, Command, CompositeCommand, UpdateFields
-from planner.services.edit import change_field
-from planner.services.errors import NotFoundError, ValidationError
+from planner.domain.money import MoneyError
+from planner.services.commands import Command
+from planner.services.errors import ValidationError
+from ui.models.batch import CLEAR, REFUSALS, CellEdit, CellEdits, is_noop, read_cell
+from ui.models.columns import (
+    NUMERIC,
+    Column,
+    CommandFor,
+    Kind,
+    R,
+    copier,
+    copy_text,
+    edit_text,
+    field_commands,
+    format_value,
+    parse_input,
+    read_date,
+    sort_key,
+)
 from ui.models.formats import Formats
 from ui.undo import PlanOperations
 
-R = TypeVar("R")
+__all__ = [
+    "CLEAR",
+    "CellEdits",
+    "Column",
+    "CommandFor",
+    "Index",
+    "Kind",
+    "R",
+    "RowTableModel",
+    "copy_text",
+    "edit_text",
+    "field_commands",
+    "format_value",
+    "parse_input",
+    "read_date",
+]
+
 Index = QModelIndex | QPersistentModelIndex
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-
-
-class Kind(Enum):
-    """What a column holds; decides formatting, alignment and how an edit is read."""
-
-    TEXT = auto()
-    MONEY = auto()
-    PERCENT = auto()
-    COUNT = auto()
-    DATE = auto()
-    MONTH = auto()
-    BOOL = auto()
-
-
-_NUMERIC = {Kind.MONEY, Kind.PERCENT, Kind.COUNT}
-
-
-@dataclass(frozen=True)
-class Column(Generic[R]):
-    """A column: header, value getter, kind (or a per-row kind), an optional formatter
-    overriding the kind's, alignment, and ``field``, the record field an edit sets (a grid
-    whose ``command_for`` decides the field per row may use any marker). ``sort_by``
-    replaces the value when sorting (a stage sorts by its place in the pipeline)."""
-
-    header: str
-    value: Callable[[R], Any]
-    kind: Kind | Callable[[R], Kind] = Kind.TEXT
-    display: Callable[[Any], str] | None = None
-    align: Qt.AlignmentFlag | None = None
-    field: str | None = None
-    editable: Callable[[R], bool] | None = None  # per-row refinement of ``field``
-    tooltip: str = ""
-    sort_by: Callable[[R], Any] | None = None
-
-    def kind_of(self, row: R) -> Kind:
-        return self.kind if isinstance(self.kind, Kind) else self.kind(row)
-
-
-def format_value(formats: Formats, kind: Kind, value: Any) -> str:
-    if value is None:
-        return ""
-    if kind is Kind.MONEY:
-        return formats.money(value)
-    if kind is Kind.PERCENT:
-        return formats.percent(value)
-    if kind is Kind.COUNT:
-        return formats.count(value)
-    if kind is Kind.DATE:
-        return formats.date(value)
-    if kind is Kind.MONTH:
-        return formats.month(value)
-    if kind is Kind.BOOL:
-        return "Yes" if value else "No"
-    return str(value)
-
-
-def edit_text(formats: Formats, kind: Kind, value: Any) -> str:
-    """The text an editor starts with: plain, so it reads back exactly."""
-    if value is None:
-        return ""
-    if kind is Kind.MONEY:
-        return formats.money_edit(value)
-    if kind is Kind.PERCENT:
-        return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
-    return str(value)
-
-
-def copy_text(kind: Kind, value: Any) -> str:
-    """A value as copied to the clipboard: plain, so a spreadsheet reads it as a number
-    (1234.50, 12.5%, 1500, 2026-03-31) and a paste back into a table reads it exactly."""
-    if value is None:
-        return ""
-    if kind is Kind.MONEY:
-        return f"{value:.2f}"
-    if kind is Kind.PERCENT:
-        number = f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
-        return f"{number}%"
-    if kind is Kind.BOOL:
-        return "Yes" if value else "No"
-    return str(value)
-
-
-def parse_input(kind: Kind, text: str) -> Any:
-    """Read what a user typed into a cell of ``kind``; raises MoneyError or ValidationError."""
-    text = text.strip()
-    if kind is Kind.MONEY:
-        return parse_money(text)
-    if kind is Kind.PERCENT:
-        cleaned = text.rstrip("%").strip().replace(",", ".")
-        try:
-            return Decimal(cleaned)
-        except InvalidOperation:
-            message = f"'{text}' is not a percentage; type a number such as 12.5."
-            raise ValidationError(message) from None
-    if kind is Kind.COUNT:
-        cleaned = text.replace(",", "").replace(" ", "").replace("'", "").replace("\u00a0", "")
-        return cleaned
-    return text
-
-
-def read_date(text: str, locale: QLocale) -> str:
-    """A date typed or pasted in the user's own short format (3/31/2026, 31.03.26) as
-    YYYY-MM-DD, which the date fields read; other text is returned as it was, for the
-    field to refuse with its own message."""
-    text = text.strip()
-    short = locale.dateFormat(QLocale.FormatType.ShortFormat)
-    # One letter reads one or two digits, so 1.2.27 is read as well as 01.02.27.
-    short = re.sub(r"(?<!d)dd(?!d)", "d", re.sub(r"(?<!M)MM(?!M)", "M", short))
-    long_year = short if "yyyy" in short else short.replace("yy", "yyyy")
-    for form, base in ((long_year, 1900), (short, 2000)):
-        day = locale.toDate(text, form, base)
-        if day.isValid():
-            return f"{day.year():04d}-{day.month():02d}-{day.day():02d}"
-    return text
-
-
-CommandFor = Callable[[UnitOfWork, Any, Column[Any], Any], Command | None]
-
-
-def field_commands(
-    entity: type[Base], key: Callable[[Any], Any] = lambda row: row.id
-) -> CommandFor:
-    """Edits that set ``column.field`` of the ``entity`` record behind each row."""
-
-    def command_for(uow: UnitOfWork, row: Any, column: Column[Any], value: Any) -> Command:
-        assert column.field is not None
-        return change_field(uow, entity, key(row), column.field, value)
-
-    return command_for
-
-
-_REFUSALS = (ValidationError, MoneyError, NotFoundError)
-
-
-@dataclass
-class _CellEdit:
-    """One cell of a many-cell edit. Its command is built when it is first applied, inside
-    the same unit of work as the cells before it, so it sees the records they created (two
-    figures for a month with no record yet end up in one new record, not two)."""
-
-    build: Callable[[UnitOfWork], Command | None]
-    label: str
-    changes: Change = Change.NONE
-    built: Command | None = None
-    done: bool = False
-
-    def apply(self, uow: UnitOfWork) -> None:
-        if not self.done:  # a redo reuses the command, keeping ids of created records
-            self.built, self.done = self.build(uow), True
-            self.changes = Change.NONE if self.built is None else self.built.changes
-        if self.built is not None:
-            self.built.apply(uow)
-
-    def revert(self, uow: UnitOfWork) -> None:
-        if self.built is not None:
-            self.built.revert(uow)
-
-
-@dataclass
-class CellEdits(CompositeCommand):
-    """A paste or a clear: one undo step of ``_CellEdit`` parts, whose change flags are
-    known once they are built."""
-
-    def apply(self, uow: UnitOfWork) -> None:
-        super().apply(uow)
-        for part in self.parts:
-            self.changes |= part.changes
-
-
-class _Clear:
-    """Marks a cell being cleared: empty when its field allows it, otherwise zero."""
-
-
-CLEAR = _Clear()
-
-
-def _is_noop(command: Command | None) -> bool:
-    return command is None or (isinstance(command, UpdateFields) and command.old == command.new)
-
-
-def _same(kind: Kind, typed: Any, current: Any) -> bool:
-    """True when what was typed is the value already there (1,234.5 over 1234.50)."""
-    if current is None:
-        return False
-    try:
-        if kind is Kind.COUNT:
-            return bool(Decimal(str(typed)) == current)
-        if kind is Kind.DATE:
-            return bool(str(typed).strip() == current.isoformat())
-    except (ArithmeticError, AttributeError):
-        return False
-    return bool(typed == current)
-
-
-def _sort_key(value: Any) -> tuple[int, Any]:
-    if value is None:
-        return (1, 0)
-    return (0, value.casefold() if isinstance(value, str) else value)
 
 
 class RowTableModel(QAbstractTableModel):
@@ -363,7 +192,7 @@ class RowTableModel(QAbstractTableModel):
         getter = column.sort_by or column.value
         return sorted(
             shown,
-            key=lambda r: _sort_key(getter(r)),
+            key=lambda r: sort_key(getter(r)),
             reverse=self._sort_order == Qt.SortOrder.DescendingOrder,
         )
 
@@ -409,7 +238,7 @@ class RowTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if column.align is not None:
                 return column.align
-            return _RIGHT if column.kind_of(row) in _NUMERIC else _LEFT
+            return _RIGHT if column.kind_of(row) in NUMERIC else _LEFT
         if role == Qt.ItemDataRole.FontRole and self._emphasis and self._emphasis(row):
             return self._bold
         if role == Qt.ItemDataRole.UserRole:
@@ -461,10 +290,10 @@ class RowTableModel(QAbstractTableModel):
                 return False  # nothing changed: no undo step
             with self._ops.plan.uow() as uow:
                 command = self._command(uow, row, column, typed)
-        except _REFUSALS as exc:
+        except REFUSALS as exc:
             self._reject(self.index(index.row(), index.column()), str(exc))
             return False
-        if _is_noop(command):
+        if is_noop(command):
             return False
         assert command is not None
         return self._run(command, self.index(index.row(), index.column()))
@@ -480,7 +309,7 @@ class RowTableModel(QAbstractTableModel):
         """
         if self._ops is None or self._command_for is None:
             return False
-        parts: list[_CellEdit] = []
+        parts: list[CellEdit] = []
         for index, text in edits:
             if not self._editable(index):
                 continue
@@ -488,11 +317,11 @@ class RowTableModel(QAbstractTableModel):
             row, column = self._shown[at.row()], self.columns[at.column()]
             try:
                 typed = self._read(row, column, text)
-            except _REFUSALS as exc:
+            except REFUSALS as exc:
                 self._reject(at, self._where(at, str(exc)))
                 return False
             if typed is not None:
-                parts.append(_CellEdit(self._builder(at, row, column, typed), label))
+                parts.append(CellEdit(self._builder(at, row, column, typed), label))
         if not parts:
             return False
         self._refused_at = QModelIndex()
@@ -502,18 +331,7 @@ class RowTableModel(QAbstractTableModel):
 
     def _read(self, row: Any, column: Column[Any], text: str) -> Any:
         """The typed value for ``text``, ``CLEAR`` for an empty cell, None when unchanged."""
-        kind = column.kind_of(row)
-        current = column.value(row)
-        if not text.strip():
-            if kind is Kind.TEXT:
-                return None if not current else ""
-            return None if current is None else CLEAR
-        if text.strip() == edit_text(self.formats, kind, current).strip():
-            return None
-        typed = parse_input(kind, text)
-        if kind is Kind.DATE:
-            typed = read_date(typed, self.formats.locale)
-        return None if _same(kind, typed, current) else typed
+        return read_cell(self.formats, row, column, text)
 
     def _command(self, uow: UnitOfWork, row: Any, column: Column[Any], typed: Any) -> Any:
         assert self._command_for is not None
@@ -524,7 +342,7 @@ class RowTableModel(QAbstractTableModel):
         except (ValidationError, MoneyError, ArithmeticError, TypeError, ValueError):
             kind = column.kind_of(row)
             zero: Any = 0 if kind is Kind.COUNT else Decimal(0)
-            if kind not in _NUMERIC:
+            if kind not in NUMERIC:
                 zero = ""
             return self._command_for(uow, row, column, zero)
 
@@ -537,10 +355,10 @@ class RowTableModel(QAbstractTableModel):
         def build(uow: UnitOfWork) -> Command | None:
             try:
                 command = self._command(uow, row, column, typed)
-            except _REFUSALS as exc:
+            except REFUSALS as exc:
                 self._refused_at = at
                 raise ValidationError(f"{where}{exc}") from None
-            return None if _is_noop(command) else command
+            return None if is_noop(command) else command
 
         return build
 
@@ -587,18 +405,6 @@ class RowTableModel(QAbstractTableModel):
     def copy_texts(self, rows: Sequence[int], columns: Sequence[int]) -> list[list[str]]:
         """Plain texts of a block of cells for the clipboard (see ``copy_text``); reads the
         rows in memory only, so copying 100,000 rows stays quick."""
-        getters: list[Callable[[Any], str]] = [self._copier(self.columns[c]) for c in columns]
+        getters: list[Callable[[Any], str]] = [copier(self.columns[c]) for c in columns]
         shown = self._shown
         return [[get(shown[r]) for get in getters] for r in rows]
-
-    def _copier(self, column: Column[Any]) -> Callable[[Any], str]:
-        value, display = column.value, column.display
-        if isinstance(column.kind, Kind):
-            kind = column.kind
-            if kind is Kind.TEXT and display is not None:
-                return lambda row: display(value(row))
-            if kind is Kind.TEXT:
-                return lambda row: "" if (v := value(row)) is None else str(v)
-            return lambda row: copy_text(kind, value(row))
-        kind_of = column.kind_of
-        return lambda row: copy_text(kind_of(row), value(row))

@@ -7,18 +7,20 @@ as tab-separated text a spreadsheet reads as numbers, Ctrl+V pastes a block copi
 Excel at the current cell, Delete clears the selected cells. A paste or a clear is one
 undo step (``set_many``); cells that cannot be changed are skipped and cells past the
 edge of the table are left out, with a note in the status bar.
+
+Two parts live beside this module: ``clipboard.py`` builds the clipboard texts
+(tab-separated text, the copied block, where a paste lands; ``to_tsv``, ``parse_tsv`` and
+``cells_label`` stay importable from here) and ``selection.py`` holds ``SelectionView``,
+the base class saying which cells are selected.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
     QEvent,
-    QItemSelectionModel,
-    QMimeData,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -39,6 +41,27 @@ from PySide6.QtWidgets import (
 )
 
 from ui.models.delegates import CellDelegate
+from ui.widgets.clipboard import (
+    block_texts,
+    cells_label,
+    clipboard_data,
+    parse_tsv,
+    paste_notes,
+    place_block,
+    to_tsv,
+)
+from ui.widgets.selection import SelectionView
+
+__all__ = [
+    "BUSY_CELLS",
+    "CONFIRM_CELLS",
+    "HTML_CELL_LIMIT",
+    "SheetView",
+    "cells_label",
+    "parse_tsv",
+    "show_cell_message",
+    "to_tsv",
+]
 
 _EDITABLE = Qt.ItemFlag.ItemIsEditable
 # Copies larger than this go to the clipboard as text only: an HTML table of a million
@@ -50,76 +73,6 @@ CONFIRM_CELLS = 5_000
 BUSY_CELLS = 500
 
 
-def cells_label(verb: str, count: int) -> str:
-    """ "Paste 6 Cells", "Clear Cell": how a many-cell edit reads in Edit > Undo."""
-    return f"{verb} Cell" if count == 1 else f"{verb} {count:,} Cells"
-
-
-def to_tsv(rows: Sequence[Sequence[str]]) -> str:
-    """Tab-separated text as Excel writes it: a cell holding a tab, a line break or a
-    leading quote is put in quotes, with its quotes doubled."""
-
-    def quoted(text: str) -> str:
-        if "\t" in text or "\n" in text or "\r" in text or text.startswith('"'):
-            return '"' + text.replace('"', '""') + '"'
-        return text
-
-    return "\n".join("\t".join(quoted(t) for t in row) for row in rows)
-
-
-def parse_tsv(text: str) -> list[list[str]]:
-    """Read tab-separated text copied from a spreadsheet: rows end with \\n or \\r\\n (the
-    last one's line break is dropped), a cell that starts with a quote runs to its closing
-    quote and may hold tabs and line breaks, and ``""`` inside it is one quote."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if text.endswith("\n"):
-        text = text[:-1]
-    rows: list[list[str]] = [[]]
-    i, n = 0, len(text)
-    while True:
-        if i < n and text[i] == '"':
-            close = _closing_quote(text, i + 1)
-            if close is not None:
-                rows[-1].append(text[i + 1 : close].replace('""', '"'))
-                i = close + 1
-            else:  # a lone quote: the cell is literal text
-                end = _cell_end(text, i)
-                rows[-1].append(text[i:end])
-                i = end
-        else:
-            end = _cell_end(text, i)
-            rows[-1].append(text[i:end])
-            i = end
-        if i >= n:
-            break
-        if text[i] == "\n":
-            rows.append([])
-        i += 1
-    return rows
-
-
-def _cell_end(text: str, start: int) -> int:
-    tab, newline = text.find("\t", start), text.find("\n", start)
-    ends = [p for p in (tab, newline) if p >= 0]
-    return min(ends) if ends else len(text)
-
-
-def _closing_quote(text: str, start: int) -> int | None:
-    """Position of the quote closing a quoted cell (followed by a tab, a line break or the
-    end), or None when there is none."""
-    i = start
-    while True:
-        i = text.find('"', i)
-        if i < 0:
-            return None
-        if i + 1 < len(text) and text[i + 1] == '"':
-            i += 2
-            continue
-        if i + 1 == len(text) or text[i + 1] in "\t\n":
-            return i
-        return None
-
-
 def show_cell_message(view: QTableView, index: QModelIndex, message: str) -> None:
     """Show why an edit was refused right at the cell the user typed into."""
     rect = view.visualRect(index)
@@ -127,7 +80,7 @@ def show_cell_message(view: QTableView, index: QModelIndex, message: str) -> Non
     QToolTip.showText(where, message, view.viewport(), rect, 8000)
 
 
-class SheetView(QTableView):
+class SheetView(SelectionView):
     """Spreadsheet keys, copy, paste and clear over a ``RowTableModel``.
 
     Cells are selected one by one (or in blocks) unless ``select_rows`` is set. With
@@ -177,11 +130,6 @@ class SheetView(QTableView):
             action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         action.triggered.connect(lambda *_: slot())
         return action
-
-    def set_select_rows(self, rows: bool) -> None:
-        """Select whole rows (a list of records) instead of cells (a grid of figures)."""
-        behaviour = QAbstractItemView.SelectionBehavior
-        self.setSelectionBehavior(behaviour.SelectRows if rows else behaviour.SelectItems)
 
     def setModel(self, model: Any) -> None:
         old = self.model()
@@ -279,67 +227,6 @@ class SheetView(QTableView):
         column = min(max(current.column() + columns, 0), model.columnCount() - 1)
         self.go_to(model.index(row, column))
 
-    def go_to(self, index: QModelIndex) -> None:
-        """Make ``index`` the current cell and the whole selection (never extending the
-        selection, even while Shift is held for Shift+Return)."""
-        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
-        if self.selectionBehavior() == QAbstractItemView.SelectionBehavior.SelectRows:
-            flags |= QItemSelectionModel.SelectionFlag.Rows
-        self.selectionModel().setCurrentIndex(index, flags)
-        self.scrollTo(index)
-
-    # -- selection -----------------------------------------------------------------------
-
-    def selected_ranges(self) -> list[tuple[int, int, int, int]]:
-        """The selected blocks as (top, bottom, left, right), both ends included."""
-        selection = self.selectionModel().selection() if self.model() is not None else None
-        if selection is None:
-            return []
-        blocks = (selection.at(i) for i in range(selection.count()))
-        return [(b.top(), b.bottom(), b.left(), b.right()) for b in blocks]
-
-    def selected_block(self) -> tuple[list[int], list[int]]:
-        """The rows and columns of the selection (every row and column that holds a
-        selected cell, in display order; the current cell when nothing is selected)."""
-        rows: set[int] = set()
-        columns: set[int] = set()
-        for top, bottom, left, right in self.selected_ranges():
-            rows.update(range(top, bottom + 1))
-            columns.update(range(left, right + 1))
-        if not rows and self.currentIndex().isValid():
-            rows, columns = {self.currentIndex().row()}, {self.currentIndex().column()}
-        header = self.horizontalHeader()
-        shown_columns = sorted(
-            (c for c in columns if not self.isColumnHidden(c)), key=header.visualIndex
-        )
-        return sorted(r for r in rows if not self.isRowHidden(r)), shown_columns
-
-    def selected_cells(self) -> list[tuple[int, int]]:
-        """The (row, column) cells a paste fills or a clear empties: every selected cell,
-        or when whole rows are selected, the current column of each (never every field
-        of a record); the current cell when nothing is selected."""
-        current = self.currentIndex()
-        by_rows = self.selectionBehavior() == QAbstractItemView.SelectionBehavior.SelectRows
-        if by_rows and current.isValid():
-            rows, _columns = self.selected_block()
-            return [(r, current.column()) for r in rows]
-        hidden_rows = {r for r in range(self._row_count()) if self.isRowHidden(r)}
-        cells = [
-            (r, c)
-            for top, bottom, left, right in self.selected_ranges()
-            for c in range(left, right + 1)
-            if not self.isColumnHidden(c)
-            for r in range(top, bottom + 1)
-            if r not in hidden_rows
-        ]
-        if not cells and current.isValid():
-            cells = [(current.row(), current.column())]
-        return cells
-
-    def _row_count(self) -> int:
-        model = self.model()
-        return 0 if model is None else model.rowCount()
-
     def _editable(self, cells: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
         """The cells of ``cells`` the model lets the user change."""
         model: Any = self.model()
@@ -359,25 +246,11 @@ class SheetView(QTableView):
         rows, columns = self.selected_block()
         if not rows or not columns:
             return
-        if hasattr(model, "copy_texts"):
-            texts: list[list[str]] = model.copy_texts(rows, columns)
-        else:
-            texts = [[str(model.index(r, c).data() or "") for c in columns] for r in rows]
-        ranges = self.selected_ranges()
-        if len(ranges) > 1:  # blank the cells of the block that are not selected
-            for i, r in enumerate(rows):
-                for j, c in enumerate(columns):
-                    if not any(t <= r <= b and le <= c <= ri for t, b, le, ri in ranges):
-                        texts[i][j] = ""
-        if headers:
-            horizontal = Qt.Orientation.Horizontal
-            titles = [str(model.headerData(c, horizontal) or "") for c in columns]
-            texts.insert(0, titles)
-        mime = QMimeData()
-        mime.setText(to_tsv(texts))
-        if len(rows) * len(columns) <= HTML_CELL_LIMIT:
-            mime.setHtml(_html_table(texts, header=headers))
-        QApplication.clipboard().setMimeData(mime)
+        texts = block_texts(model, rows, columns, self.selected_ranges(), headers=headers)
+        with_html = len(rows) * len(columns) <= HTML_CELL_LIMIT
+        QApplication.clipboard().setMimeData(
+            clipboard_data(texts, headers=headers, with_html=with_html)
+        )
 
     def copy_with_headers(self) -> None:
         self.copy(headers=True)
@@ -406,22 +279,11 @@ class SheetView(QTableView):
                 for v in range(header.visualIndex(start.column()), header.count())
                 if not self.isColumnHidden(header.logicalIndex(v))
             ]
-            for i, line in enumerate(block):
-                for j, cell in enumerate(line):
-                    if i < len(rows) and j < len(columns):
-                        targets.append((rows[i], columns[j], cell))
-                    else:
-                        outside += 1
+            targets, outside = place_block(block, rows, columns)
         texts = {(r, c): t for r, c, t in targets}
         editable = self._editable(list(texts))
         locked = len(texts) - len(editable)
-        notes = []
-        if outside:
-            notes.append(f"{_cells(outside)} fell outside the table and {_were(outside)} left out.")
-        if locked:
-            notes.append(f"{_cells(locked)} cannot be changed here and {_were(locked)} skipped.")
-        if not editable and not notes:
-            notes.append("There is nothing here that can be changed.")
+        notes = paste_notes(outside, locked, len(editable))
         if notes:
             self.note(" ".join(notes))
         if not editable or not self._confirm("Paste", len(editable)):
@@ -497,23 +359,3 @@ class SheetView(QTableView):
             menu.addAction(self.paste_action)
             menu.addAction(self.clear_action)
         menu.exec(event.globalPos())
-
-
-def _cells(count: int) -> str:
-    return "1 cell" if count == 1 else f"{count:,} cells"
-
-
-def _were(count: int) -> str:
-    return "was" if count == 1 else "were"
-
-
-def _html_table(rows: list[list[str]], *, header: bool) -> str:
-    lines = ["<table>"]
-    for n, row in enumerate(rows):
-        tag = "th" if header and n == 0 else "td"
-        cells = "".join(
-            f"<{tag}>{html.escape(text).replace(chr(10), '<br>')}</{tag}>" for text in row
-        )
-        lines.append(f"<tr>{cells}</tr>")
-    lines.append("</table>")
-    return "".join(lines)

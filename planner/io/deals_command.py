@@ -1,0 +1,182 @@
+"""The undo step of a deal import: ``ImportDeals`` and the new and updated deals it carries.
+
+``deals_import.prepare_import`` works out what an import does and builds ONE ``ImportDeals``
+command, so an import is one transaction and one undo step: it inserts the new sales reps,
+lost reasons, deals and their history, updates the known deals, records the batch and
+remembers the column mapping; revert removes exactly what was added and restores the
+updated deals. No Qt here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from planner.db.models import (
+    Deal,
+    DealEvent,
+    ImportBatch,
+    ImportMapping,
+    LostReason,
+    SalesRep,
+)
+from planner.db.plan import UnitOfWork
+from planner.services.commands import Change
+from planner.services.errors import NotFoundError
+
+
+@dataclass
+class NewDeal:
+    """A deal the import adds, with the owner and lost reason it creates (by name) and its
+    history events (kind, old value, new value, day)."""
+
+    values: dict[str, object]
+    owner_name: str | None  # an owner created by this import
+    reason_name: str | None  # a lost reason created by this import
+    events: list[tuple[str, str, str, dt.date]]
+
+
+@dataclass
+class DealUpdate:
+    """A known deal the import changes: the fields before and after, the owner and lost
+    reason it creates (by name) and the history events it adds."""
+
+    deal_id: int
+    old: dict[str, object]
+    new: dict[str, object]
+    owner_name: str | None
+    reason_name: str | None
+    events: list[tuple[str, str, str, dt.date]]
+
+
+@dataclass
+class ImportDeals:
+    """Insert new reps, reasons, deals and their history, update known deals, record the
+    batch; revert removes exactly what was added and restores the updated deals."""
+
+    owners: list[str]
+    reasons: list[str]
+    created: list[NewDeal]
+    updates: list[DealUpdate]
+    batch: dict[str, object]
+    remember: tuple[str, str] | None = None  # (header signature, mapping json)
+    label: str = "Import Deals"
+    ids: dict[str, list[int]] = field(default_factory=dict)
+    _old_mapping: str | None = None
+    _mapping_id: int | None = None
+    changes: Change = Change.DEALS
+
+    def __post_init__(self) -> None:
+        if self.owners:
+            self.changes |= Change.REPS
+        if self.reasons:
+            self.changes |= Change.LOST_REASONS
+
+    def apply(self, uow: UnitOfWork) -> None:
+        session = uow.session
+        ids = self.ids
+        redo = bool(ids)
+        made: dict[str, list[object]] = {k: [] for k in ("reps", "reasons", "deals", "events")}
+        rep_pos = max((r.position for r in session.scalars(select(SalesRep))), default=-1)
+        for n, name in enumerate(self.owners):
+            made["reps"].append(SalesRep(name=name, position=rep_pos + 1 + n, active=True))
+        reason_pos = max((r.position for r in session.scalars(select(LostReason))), default=-1)
+        for n, name in enumerate(self.reasons):
+            made["reasons"].append(LostReason(name=name, position=reason_pos + 1 + n))
+        for kind in ("reps", "reasons"):
+            for n, row in enumerate(made[kind]):
+                if redo:
+                    row.id = ids[kind][n]  # type: ignore[attr-defined]
+                session.add(row)
+        session.flush()
+        rep_ids = {r.name: r.id for r in made["reps"]}  # type: ignore[attr-defined]
+        reason_ids = {r.name: r.id for r in made["reasons"]}  # type: ignore[attr-defined]
+        events: list[tuple[int | None, tuple[str, str, str, dt.date], Deal | None]] = []
+        for n, item in enumerate(self.created):
+            deal = Deal(**item.values)
+            if item.owner_name is not None:
+                deal.owner_id = rep_ids[item.owner_name]
+            if item.reason_name is not None:
+                deal.lost_reason_id = reason_ids[item.reason_name]
+            if redo:
+                deal.id = ids["deals"][n]
+            session.add(deal)
+            made["deals"].append(deal)
+            events.extend((None, e, deal) for e in item.events)
+        for update in self.updates:
+            target = session.get(Deal, update.deal_id)
+            if target is None:
+                raise NotFoundError("A deal this import updates no longer exists.")
+            for name, value in update.new.items():
+                setattr(target, name, value)
+            if update.owner_name is not None:
+                target.owner_id = rep_ids[update.owner_name]
+            if update.reason_name is not None:
+                target.lost_reason_id = reason_ids[update.reason_name]
+            events.extend((update.deal_id, e, None) for e in update.events)
+        session.flush()
+        for n, (deal_id, (kind, old, new, day), owner) in enumerate(events):
+            row = DealEvent(
+                deal_id=deal_id if owner is None else owner.id, happened_on=day, kind=kind,
+                old_value=old[:200], new_value=new[:200],
+            )  # fmt: skip
+            if redo:
+                row.id = ids["events"][n]
+            session.add(row)
+            made["events"].append(row)
+        batch = ImportBatch(**self.batch)
+        if redo:
+            batch.id = ids["batch"][0]
+        session.add(batch)
+        session.flush()
+        self.ids = {k: [r.id for r in rows] for k, rows in made.items()}  # type: ignore[attr-defined]
+        self.ids["batch"] = [batch.id]
+        if self.remember is not None:
+            self._remember(session, *self.remember)
+
+    def _remember(self, session: Session, signature: str, mapping_json: str) -> None:
+        row = session.scalar(
+            select(ImportMapping).where(
+                ImportMapping.kind == "deals", ImportMapping.signature == signature
+            )
+        )
+        if row is None:
+            row = ImportMapping(kind="deals", signature=signature, mapping_json=mapping_json)
+            if self._mapping_id is not None:
+                row.id = self._mapping_id
+            session.add(row)
+            session.flush()
+            self._old_mapping, self._mapping_id = None, row.id
+        else:
+            self._old_mapping, self._mapping_id = row.mapping_json, row.id
+            row.mapping_json = mapping_json
+
+    def revert(self, uow: UnitOfWork) -> None:
+        session = uow.session
+        ids = self.ids
+        if self._mapping_id is not None:
+            remembered = session.get(ImportMapping, self._mapping_id)
+            if remembered is not None and self._old_mapping is None:
+                session.delete(remembered)
+            elif remembered is not None and self._old_mapping is not None:
+                remembered.mapping_json = self._old_mapping
+        for model, key in (
+            (DealEvent, "events"), (ImportBatch, "batch"), (Deal, "deals"),
+        ):  # fmt: skip
+            for start in range(0, len(ids.get(key, [])), 500):
+                chunk = ids[key][start : start + 500]
+                session.execute(delete(model).where(model.id.in_(chunk)))
+        for update in self.updates:
+            target = session.get(Deal, update.deal_id)
+            if target is not None:
+                for name, value in update.old.items():
+                    setattr(target, name, value)
+        session.flush()
+        if ids.get("reasons"):
+            session.execute(delete(LostReason).where(LostReason.id.in_(ids["reasons"])))
+        if ids.get("reps"):
+            session.execute(delete(SalesRep).where(SalesRep.id.in_(ids["reps"])))
+        session.flush()
