@@ -237,3 +237,19 @@ def test_splitting_a_month_by_segment_keeps_its_total(tab: TargetsTab) -> None:
     assert text(tab.model, "Jan 2026", "Target") == "€32,400.00"
     tab.ops.undo_stack.undo()
     assert text(grid, "Not assigned", "Jan 2026") == "€32,400.00"
+
+
+def test_clearing_a_breakdown_cell_removes_that_part_in_one_step(tab: TargetsTab) -> None:
+    """Delete on an offering's month clears its part. The sample's months are fully split
+    by offering, so the month's total follows its parts down (the documented rule)."""
+    ops = tab.ops
+    tab.set_breakdown(Breakdown.OFFERING)
+    grid = tab.breakdown_model
+    before = text(grid, "Total", "Jan 2026")
+    assert grid.set_many([(at(grid, COUNTER, "Jan 2026"), "")], "Clear Cell")
+    assert ops.undo_stack.count() == 1
+    assert text(grid, COUNTER, "Jan 2026") in ("", "€0.00")
+    assert before == "€32,400.00"
+    assert text(grid, "Total", "Jan 2026") == "€14,600.00"  # 32,400 - 17,800
+    ops.undo_stack.undo()
+    assert text(grid, COUNTER, "Jan 2026") == "€17,800.00"

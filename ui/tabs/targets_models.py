@@ -22,6 +22,7 @@ from planner.services.targets import (
     set_month_units,
     set_part_target,
 )
+from ui.models.batch import CLEAR
 from ui.models.table import Column, Kind, RowTableModel
 from ui.undo import PlanOperations
 
@@ -163,6 +164,8 @@ class BreakdownModel(LockAwareModel):
     ) -> Command:
         assert column.field is not None
         month = Month.parse(column.field)
+        if value is CLEAR:  # Delete on a cell: no target of its own any more
+            value = None
         if row.kind is BreakdownRowKind.TOTAL or row.item_id is None:
             return set_month_target(uow, month, value)
         return set_part_target(uow, month, PART_OF[self.breakdown], row.item_id, value)
