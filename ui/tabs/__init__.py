@@ -1,37 +1,34 @@
-"""The tabs of the main window, in sidebar order, grouped as the owner thinks of them."""
+"""The tabs of the main window, in sidebar order, grouped as the owner thinks of them.
 
-from ui.tabs.actuals import ActualsTab
+Each tab's module is imported only when the tab is first built (see ``TabSpec.factory``);
+``from ui.tabs import MixTab`` still works and imports just that module.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
 from ui.tabs.base import FiscalYearTab, PlanTab, TabSpec
-from ui.tabs.channels import ChannelsTab
-from ui.tabs.dashboard import DashboardTab
-from ui.tabs.forecast import ForecastTab
-from ui.tabs.mix import MixTab
-from ui.tabs.pipeline import PipelineTab
-from ui.tabs.segments import SegmentsTab
-from ui.tabs.targets import TargetsTab
 
 TAB_SPECS: list[TabSpec] = [
-    TabSpec(None, DashboardTab.title, DashboardTab, "dashboard"),
-    TabSpec("Marketing", MixTab.title, MixTab, "mix"),
-    TabSpec("Marketing", SegmentsTab.title, SegmentsTab, "segments"),
-    TabSpec("Marketing", ChannelsTab.title, ChannelsTab, "channels"),
-    TabSpec("Sales", TargetsTab.title, TargetsTab, "targets"),
-    TabSpec("Sales", PipelineTab.title, PipelineTab, "pipeline"),
-    TabSpec("Sales", ForecastTab.title, ForecastTab, "forecast"),
-    TabSpec(None, ActualsTab.title, ActualsTab, "actuals"),
+    TabSpec(None, "Dashboard", "ui.tabs.dashboard", "DashboardTab", "dashboard"),
+    TabSpec("Marketing", "Marketing mix (4Ps)", "ui.tabs.mix", "MixTab", "mix"),
+    TabSpec("Marketing", "Segments", "ui.tabs.segments", "SegmentsTab", "segments"),
+    TabSpec("Marketing", "Channels", "ui.tabs.channels", "ChannelsTab", "channels"),
+    TabSpec("Sales", "Targets", "ui.tabs.targets", "TargetsTab", "targets"),
+    TabSpec("Sales", "Pipeline", "ui.tabs.pipeline", "PipelineTab", "pipeline"),
+    TabSpec("Sales", "Forecast", "ui.tabs.forecast", "ForecastTab", "forecast"),
+    TabSpec(None, "Actuals", "ui.tabs.actuals", "ActualsTab", "actuals"),
 ]
+_BY_CLASS = {spec.class_name: spec for spec in TAB_SPECS}
 
-__all__ = [
-    "TAB_SPECS",
-    "ActualsTab",
-    "ChannelsTab",
-    "DashboardTab",
-    "FiscalYearTab",
-    "ForecastTab",
-    "MixTab",
-    "PipelineTab",
-    "PlanTab",
-    "SegmentsTab",
-    "TabSpec",
-    "TargetsTab",
-]
+
+def __getattr__(name: str) -> Any:
+    spec = _BY_CLASS.get(name)
+    if spec is None:
+        raise AttributeError(f"module 'ui.tabs' has no attribute {name!r}")
+    return getattr(importlib.import_module(spec.module), name)
+
+
+__all__ = ["TAB_SPECS", "FiscalYearTab", "PlanTab", "TabSpec", *_BY_CLASS]

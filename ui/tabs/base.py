@@ -12,6 +12,7 @@ a large plan quick.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -101,12 +102,22 @@ class PlanTab(QWidget):
 
 @dataclass(frozen=True)
 class TabSpec:
-    """A tab as the main window lists it: its sidebar group (None for top level)."""
+    """A tab as the main window lists it: its sidebar group (None for top level).
+
+    The tab's class is named, not imported: ``factory`` imports its module the first time
+    the tab is built, so starting the app pays only for the tab it shows first.
+    """
 
     group: str | None
     title: str
-    factory: type[PlanTab]
+    module: str
+    class_name: str
     key: str
+
+    @property
+    def factory(self) -> type[PlanTab]:
+        cls: type[PlanTab] = getattr(importlib.import_module(self.module), self.class_name)
+        return cls
 
 
 class FiscalYearTab(PlanTab):
