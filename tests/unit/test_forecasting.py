@@ -1,0 +1,191 @@
+"""planner.forecasting: the API shape, each method on series with known answers, fallbacks on
+odd histories, and interval coverage on simulated data (fixed seeds, so it cannot flake)."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from planner.forecasting import METHOD_NAMES, ForecastResult, description, forecast
+from planner.forecasting.methods import DESCRIPTIONS, METHODS, seasonal_indices
+from planner.forecasting.select import clean, smape
+
+PATTERN = [10.0, 12.0, 15.0, 11.0, 9.0, 8.0, 13.0, 16.0, 18.0, 14.0, 12.0, 20.0]
+
+
+def seasonal_trend(n: int, multiplicative: bool = False) -> np.ndarray:
+    t = np.arange(n, dtype=float)
+    season = np.array(PATTERN)[np.arange(n) % 12]
+    if multiplicative:
+        return (100 + 2 * t) * season / np.mean(PATTERN)
+    return 100 + 2 * t + season
+
+
+def check_shape(r: ForecastResult, h: int) -> None:
+    assert len(r.mean) == len(r.lower) == len(r.upper) == h
+    assert all(isinstance(v, float) and math.isfinite(v) for v in r.mean + r.lower + r.upper)
+    assert all(lo <= m <= hi for lo, m, hi in zip(r.lower, r.mean, r.upper, strict=True))
+    assert r.method in METHOD_NAMES
+
+
+def test_api_shape_and_descriptions() -> None:
+    r = forecast(seasonal_trend(48), 6)
+    check_shape(r, 6)
+    assert r.method == "auto"
+    assert r.level == 80
+    assert set(r.components) == {"theta", "damped trend", "ses", "holt-winters additive"}
+    assert r.backtest_smape is not None and 0 <= r.backtest_smape < 5
+    for name in METHOD_NAMES:
+        assert description(name) == DESCRIPTIONS[name]
+        assert len(DESCRIPTIONS[name]) > 20
+    assert forecast([1.0, 2.0], 0).mean == []
+    with pytest.raises(ValueError):
+        forecast([1.0], 3, method="crystal ball")
+
+
+def test_import_is_cheap() -> None:
+    code = "import sys, planner.forecasting; print('numpy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_naive_seasonal_naive_and_moving_average() -> None:
+    y = seasonal_trend(36)
+    assert forecast(y, 3, method="naive").mean == [y[-1]] * 3
+    r = forecast(y, 18, method="seasonal naive")
+    assert r.mean == pytest.approx(list(y[-12:]) + list(y[-12:-6]))
+    assert forecast([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], 2, method="moving average").mean == [
+        6.5,
+        6.5,
+    ]
+
+
+def test_linear_trend_extends_a_straight_line_exactly() -> None:
+    r = forecast([3 + 2.5 * t for t in range(20)], 5, method="linear trend")
+    assert r.mean == pytest.approx([3 + 2.5 * t for t in range(20, 25)])
+
+
+def test_theta_adds_half_the_trend_on_a_clean_line() -> None:
+    # On a straight line SES tracks the last value (alpha = 1) and Theta adds half the slope:
+    # the textbook property of the standard Theta method.
+    y = [50 + 4 * t for t in range(30)]
+    r = forecast(y, 6, season_length=1, method="theta")
+    assert r.mean == pytest.approx([166 + 2 * h for h in range(1, 7)], rel=1e-3)
+
+
+@pytest.mark.parametrize("name", ["holt", "damped trend", "auto"])
+def test_trend_methods_follow_a_clean_line(name: str) -> None:
+    y = [50 + 4 * t for t in range(30)]
+    truth = [50 + 4 * t for t in range(30, 36)]
+    r = forecast(y, 6, season_length=1, method=name)
+    assert r.method == name
+    # Damped trend (and auto, which includes Theta) flattens the trend on purpose.
+    tol = 1e-6 if name == "holt" else 0.06
+    assert r.mean == pytest.approx(truth, rel=tol)
+
+
+def test_ses_and_flat_series() -> None:
+    r = forecast([7.0] * 24, 4, season_length=1, method="auto")
+    assert r.mean == pytest.approx([7.0] * 4)
+    assert r.lower == pytest.approx([7.0] * 4) and r.upper == pytest.approx([7.0] * 4)
+    assert METHODS["ses"](np.array([5.0] * 10), 3, 1) == pytest.approx([5.0] * 3)
+
+
+@pytest.mark.parametrize(
+    ("name", "multiplicative"),
+    [("holt-winters additive", False), ("holt-winters multiplicative", True)],
+)
+def test_holt_winters_on_clean_seasonal_trend(name: str, multiplicative: bool) -> None:
+    y = seasonal_trend(72, multiplicative)
+    r = forecast(y[:60], 12, method=name)
+    assert r.method == name
+    assert np.max(np.abs(np.array(r.mean) / y[60:] - 1)) < 0.01
+
+
+def test_theta_uses_seasonal_adjustment_on_seasonal_data() -> None:
+    y = seasonal_trend(72, multiplicative=True)
+    idx = seasonal_indices(y, 12)
+    assert idx is not None and idx.mean() == pytest.approx(1.0)
+    r = forecast(y[:60], 12, method="theta")
+    assert smape(y[60:], np.array(r.mean)) < 5
+    assert seasonal_indices(np.arange(1.0, 61.0), 12) is None
+
+
+@pytest.mark.parametrize(
+    "history",
+    [
+        [],
+        [5],
+        [0] * 30,
+        [None, 3, None, 4, 5, None, 7],
+        [math.nan] * 5,
+        [None, "x", 2, math.inf, 4],
+        [0, 0, 0, 5, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 1],
+        [-5.0, 3.0, -2.0],
+    ],
+)
+@pytest.mark.parametrize("name", METHOD_NAMES)
+def test_never_raises_on_odd_histories(history: list[object], name: str) -> None:
+    r = forecast(history, 4, method=name)  # type: ignore[arg-type]
+    check_shape(r, 4)
+
+
+def test_huge_noise_and_huge_values() -> None:
+    rng = np.random.default_rng(1)
+    for name in METHOD_NAMES:
+        check_shape(forecast(list(rng.normal(0, 1e9, 50)), 8, method=name), 8)
+        check_shape(forecast([1e300, -1e300] * 20, 3, method=name), 3)
+        check_shape(forecast([1.7e308, 1e308, -1.7e308] * 10, 3, method=name), 3)
+
+
+def test_fallbacks_are_reported() -> None:
+    assert forecast([], 2).mean == [0.0, 0.0]
+    r = forecast([4.0, 5.0], 2, method="holt-winters multiplicative")
+    assert r.method == "naive"
+    assert "holt-winters multiplicative" in r.note
+    r = forecast(seasonal_trend(18), 3, method="holt-winters additive")
+    assert r.method == "damped trend"
+    r = forecast([0.0, 3.0] * 15, 3, method="holt-winters multiplicative")
+    assert r.method == "holt-winters additive"
+    r = forecast([5.0], 2, method="auto")
+    assert r.method == "naive" and r.mean == [5.0, 5.0]
+    assert "auto needs" in r.note
+    assert forecast([1, None, 3], 1).note == "1 missing period filled in."
+
+
+def test_clean_fills_gaps() -> None:
+    y, note = clean([None, 2, None, 4, None])
+    assert list(y) == [2.0, 3.0, 4.0, 4.0]
+    assert note == "2 missing periods filled in."
+
+
+def test_intervals_widen_with_the_horizon() -> None:
+    rng = np.random.default_rng(3)
+    y = 200 + np.cumsum(rng.normal(0, 5, 60))
+    r = forecast(list(y), 12, season_length=1)
+    widths = np.array(r.upper) - np.array(r.lower)
+    assert np.all(np.diff(widths) > 0)
+    narrow = forecast(list(y), 12, season_length=1, level=50)
+    assert np.all(np.array(narrow.upper) - np.array(narrow.lower) < widths)
+
+
+@pytest.mark.parametrize("name", ["naive", "auto"])
+def test_coverage_on_random_walks_is_near_the_level(name: str) -> None:
+    inside = total = 0
+    for seed in range(40):
+        rng = np.random.default_rng(seed)
+        y = 100 + np.cumsum(rng.normal(0, 1, 66))
+        r = forecast(list(y[:60]), 6, season_length=1, method=name, level=80)
+        actual = y[60:]
+        inside += int(np.sum((actual >= r.lower) & (actual <= r.upper)))
+        total += len(actual)
+    assert 0.65 <= inside / total <= 0.95
+
+
+def test_smape_matches_the_paper_definition() -> None:
+    assert smape(np.array([100.0, 50.0]), np.array([100.0, 150.0])) == pytest.approx(50.0)
+    assert smape(np.array([0.0]), np.array([0.0])) == 0.0
