@@ -385,3 +385,55 @@ def run_import_deals(args: argparse.Namespace) -> int:
     for line in summary.lines():
         print(line)
     return 0
+
+
+# --- forecast ------------------------------------------------------------------------------
+
+
+def _forecast_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("plan", metavar="PLAN", help="the plan file (.smplan)")
+    parser.add_argument(
+        "--horizon", type=_count_between(1, 36, "months"), default=6, help="months ahead (1-36)"
+    )
+    parser.add_argument("--method", default="auto", help="a forecasting method (default: auto)")
+    parser.add_argument("--offering", metavar="NAME", help="forecast one offering's revenue")
+    parser.add_argument("--json", action="store_true", help="print a JSON object instead")
+
+
+@command("forecast", "forecast actual revenue for the coming months", _forecast_arguments)
+def run_forecast(args: argparse.Namespace) -> int:
+    from planner.db.plan import open_plan
+    from planner.queries.forecast import ForecastInputError, offering_id_by_name, revenue_forecast
+
+    with open_plan(Path(args.plan)) as plan:
+        try:
+            offering_id = (
+                None if args.offering is None else offering_id_by_name(plan, args.offering)
+            )
+            result = revenue_forecast(
+                plan, offering_id=offering_id, horizon=args.horizon, method=args.method
+            )
+        except ForecastInputError as exc:
+            print(_sentence(str(exc)), file=sys.stderr)
+            return 1
+    rows = list(
+        zip(result.months, result.mean, result.lower, result.upper, result.targets, strict=True)
+    )
+    if args.json:
+        print(json.dumps({
+            "offering": result.offering, "method": result.method, "level": result.level,
+            "explanation": result.sentence,
+            "months": [
+                {"month": str(m), "forecast": str(f), "low": str(lo), "high": str(hi),
+                 "target": None if t is None else str(t)}
+                for m, f, lo, hi, t in rows
+            ],
+        }, indent=2))  # fmt: skip
+        return 0
+    print(f"Forecast of {result.offering} ({result.level}% range)")
+    print(f"{'Month':<10}{'Forecast':>14}{'Low':>14}{'High':>14}{'Target':>14}")
+    for month, mean, low, high, target in rows:
+        shown = "" if target is None else f"{target:,.2f}"
+        print(f"{month.short_label:<10}{mean:>14,.2f}{low:>14,.2f}{high:>14,.2f}{shown:>14}")
+    print(result.sentence)
+    return 0

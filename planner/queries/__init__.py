@@ -30,6 +30,10 @@ from planner.queries.feedback import (
     segment_feedback,
 )
 from planner.queries.forecast import ForecastMonth, SimpleForecast, seasonal_naive, simple_forecast
+from planner.queries.forecast import GapPlan as GapPlan
+from planner.queries.forecast import RevenueForecast as RevenueForecast
+from planner.queries.forecast import close_the_gap as close_the_gap
+from planner.queries.forecast import revenue_forecast as revenue_forecast
 from planner.queries.mix import (
     ChannelLink,
     OfferingDetail,
@@ -47,6 +51,10 @@ from planner.queries.pipeline import deal_choices as deal_choices
 from planner.queries.pipeline import deal_detail as deal_detail
 from planner.queries.pipeline import stages as stages
 from planner.queries.pipeline import stale_reasons as stale_reasons
+from planner.queries.pipeline_forecast import ForecastOutlook as ForecastOutlook
+from planner.queries.pipeline_forecast import PipelineForecast as PipelineForecast
+from planner.queries.pipeline_forecast import forecast_outlook as forecast_outlook
+from planner.queries.pipeline_forecast import pipeline_forecast as pipeline_forecast
 from planner.queries.profile import (
     ProfileSummary,
     current_fiscal_year,

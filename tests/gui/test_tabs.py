@@ -24,7 +24,6 @@ from ui.models.formats import Formats
 from ui.models.table import RowTableModel
 from ui.tabs import TAB_SPECS, PlanTab
 from ui.tabs.dashboard import DashboardTab
-from ui.tabs.forecast import ForecastTab
 from ui.tabs.pipeline import PipelineTab
 from ui.tabs.targets import TargetsTab
 from ui.undo import PlanOperations
@@ -268,21 +267,6 @@ def test_pipeline_search_and_totals(qtbot: QtBot, ops: PlanOperations) -> None:
     assert tab.model.row_at(0).stage == "Lead"
 
 
-def test_forecast_tab_shows_the_simple_forecast(qtbot: QtBot, ops: PlanOperations) -> None:
-    tab = open_tab(qtbot, ForecastTab, ops)
-    forecast = queries.simple_forecast(ops.plan, TODAY)
-    assert len(forecast.months) == 12
-    assert tab.method.text() == forecast.explanation
-    assert tab.forecast_model.rowCount() == 12
-    for r, month in enumerate(forecast.months):
-        assert cell(tab.forecast_model, r, "Month") == month.month.short_label
-        assert cell(tab.forecast_model, r, "Forecast") == EUR.money(month.forecast)
-    history = queries.revenue_history(ops.plan)
-    assert tab.history_model.rowCount() == len(history)
-    latest = history[-1]
-    assert cell(tab.history_model, 0, "Actual revenue") == EUR.money(latest.revenue)
-
-
 def test_actuals_totals(qtbot: QtBot, ops: PlanOperations) -> None:
     from ui.tabs.actuals import ActualsTab
 
@@ -347,9 +331,6 @@ def test_profile_change_reformats_every_tab(qtbot: QtBot, ops: PlanOperations) -
 
 def test_empty_plan_says_what_is_missing(qtbot: QtBot, empty_plan: Plan) -> None:
     ops = PlanOperations(empty_plan)
-    forecast = open_tab(qtbot, ForecastTab, ops)
-    assert forecast.forecast_model.rowCount() == 0
-    assert "twelve months" in forecast.method.text()
     pipeline = open_tab(qtbot, PipelineTab, ops)
     assert pipeline.totals.text() == "0 deals shown · Amount €0.00 · Weighted €0.00"
     dashboard = open_tab(qtbot, DashboardTab, ops)

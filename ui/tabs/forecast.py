@@ -1,104 +1,283 @@
-"""The Forecast tab: monthly revenue so far, and a simple forecast of the next twelve months."""
+"""The Forecast tab: where revenue is heading, how far to trust it, and what closes a gap.
+
+One chart shows the actual revenue so far (bars), the forecast (dashed) with its likely
+range, the weighted open deals and the targets; a second chart shows the worse, likely and
+better scenarios. The owner picks the offering (or all), the method and the scenario; the
+table lists each forecast month and quarter against its target. Everything shown comes from
+``planner.queries.pipeline_forecast.forecast_outlook``; this module only lays it out.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
-from planner.domain.periods import FiscalYear, Month
-from planner.queries import MonthlyRevenue, revenue_history, simple_forecast, targets
-from planner.queries.targets import PeriodLevel
+from planner.forecasting import METHOD_NAMES, description
+from planner.queries import offerings
+from planner.queries.forecast import monthly_targets
+from planner.queries.pipeline_forecast import (
+    Averages,
+    ForecastOutlook,
+    OutlookRow,
+    forecast_outlook,
+)
 from planner.services.commands import Change
+from ui.charts import ChartView
 from ui.models.table import Column, Kind, RowTableModel
 from ui.tabs.base import PlanTab
 from ui.tabs.widgets import fit_columns, heading, make_table
 from ui.undo import PlanOperations
 
+HISTORY_SHOWN = 24  # months of actual revenue drawn before the forecast
+SCENARIOS = (("interval", "Forecast range"), ("win rate", "Win rates lower / higher"))
 
-@dataclass(frozen=True, slots=True)
-class ForecastLine:
-    month: Month
-    forecast: Decimal
-    last_year: Decimal
-    target: Decimal | None
+OUTLOOK_COLUMNS: list[Column[OutlookRow]] = [
+    Column("Period", lambda r: r.label),
+    Column("Forecast", lambda r: r.forecast, Kind.MONEY),
+    Column("Likely low", lambda r: r.low, Kind.MONEY),
+    Column("Likely high", lambda r: r.high, Kind.MONEY),
+    Column(
+        "Open deals (weighted)", lambda r: r.pipeline, Kind.MONEY,
+        tooltip="Open deals expected to close that month, times their probability.",
+    ),
+    Column("Target", lambda r: r.target, Kind.MONEY),
+    Column(
+        "Gap", lambda r: r.gap, Kind.MONEY,
+        tooltip="Target minus forecast: above zero, the forecast falls short of the target.",
+    ),
+]  # fmt: skip
 
-    @property
-    def id(self) -> Month:
-        return self.month
+
+def _num(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
 
 
-FORECAST_COLUMNS: list[Column[ForecastLine]] = [
-    Column("Month", lambda f: f.month, Kind.MONTH),
-    Column("Forecast", lambda f: f.forecast, Kind.MONEY),
-    Column("Same month last year", lambda f: f.last_year, Kind.MONEY),
-    Column("Target", lambda f: f.target, Kind.MONEY),
-]
+W = TypeVar("W", bound=QWidget)
 
-HISTORY_COLUMNS: list[Column[MonthlyRevenue]] = [
-    Column("Month", lambda h: h.month, Kind.MONTH),
-    Column("Actual revenue", lambda h: h.revenue, Kind.MONEY),
-]
+
+def _named(widget: W, name: str) -> W:
+    widget.setObjectName(name)
+    return widget
+
+
+def _label(name: str) -> QLabel:
+    label = _named(QLabel(), name)
+    label.setWordWrap(True)
+    return label
+
+
+def _spin(name: str, low: int, high: int, value: int) -> QSpinBox:
+    spin = _named(QSpinBox(), name)
+    spin.setRange(low, high)
+    spin.setValue(value)
+    return spin
+
+
+def method_label(name: str) -> str:
+    return "Auto (best for your figures)" if name == "auto" else name.capitalize()
 
 
 class ForecastTab(PlanTab):
     title = "Forecast"
     explanation = (
-        "What the coming twelve months are likely to bring, worked out from your actual "
-        "revenue so far. A forecast is not a target: it shows where you are heading if "
-        "things go on as they have, so you can act early when it falls short."
+        "What the coming months are likely to bring, worked out from your actual revenue so "
+        "far, beside what your open deals are worth. A forecast is not a target: it shows "
+        "where you are heading if things go on as they have, so you can act early when it "
+        "falls short."
     )
-    watched: ClassVar[Change] = Change.ACTUALS | Change.TARGETS
+    watched: ClassVar[Change] = (
+        Change.ACTUALS | Change.TARGETS | Change.DEALS | Change.STAGES | Change.OFFERINGS
+        | Change.CHANNEL_MONTHS
+    )  # fmt: skip
 
     def __init__(self, ops: PlanOperations, parent: QWidget | None = None) -> None:
         super().__init__(ops, parent)
-        self.method = QLabel()
-        self.method.setObjectName("forecastMethod")
-        self.method.setWordWrap(True)
+        self.outlook: ForecastOutlook | None = None
+        # Won-deal and channel averages for the gap: re-read on a refresh, not on every
+        # change of the pickers (they depend on none of them).
+        self._averages: Averages | None = None
+        controls = QHBoxLayout()
+        self.offering = _named(QComboBox(), "forecastOffering")
+        self.method_picker = _named(QComboBox(), "forecastMethodPicker")
+        for index, name in enumerate(METHOD_NAMES):
+            self.method_picker.addItem(method_label(name), name)
+            self.method_picker.setItemData(index, description(name), Qt.ItemDataRole.ToolTipRole)
+        self.horizon = _spin("forecastHorizon", 3, 24, 12)
+        self.horizon.setSuffix(" months")
+        self.scenario = _named(QComboBox(), "forecastScenario")
+        for key, label in SCENARIOS:
+            self.scenario.addItem(label, key)
+        self.change = _spin("forecastChange", 5, 50, 20)
+        self.change.setPrefix("± ")
+        self.change.setSuffix(" %")
+        self.change.setToolTip("How much lower and higher the win rates are in the scenarios.")
+        for text, widget in (
+            ("Revenue of", self.offering), ("Method", self.method_picker),
+            ("Ahead", self.horizon), ("Scenarios", self.scenario), ("", self.change),
+        ):  # fmt: skip
+            if text:
+                controls.addWidget(QLabel(text))
+            controls.addWidget(widget)
+        controls.addStretch(1)
+        self.body.addLayout(controls)
+        self.method_help = _label("forecastMethodHelp")
+        self.method = _label("forecastMethod")
+        self.body.addWidget(self.method_help)
         self.body.addWidget(self.method)
-        self.forecast_model = RowTableModel(FORECAST_COLUMNS, key=lambda f: f.month)
-        self.forecast_view = make_table(self.forecast_model, name="forecastTable")
-        self.history_model = RowTableModel(HISTORY_COLUMNS, key=lambda h: h.month)
-        self.history_view = make_table(self.history_model, name="historyTable")
-        self.history_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # latest first
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        for title, view in (
-            ("Next twelve months", self.forecast_view),
-            ("Actual revenue by month", self.history_view),
-        ):
-            pane = QWidget()
-            layout = QVBoxLayout(pane)
-            layout.setContentsMargins(0, 0, 0, 0)
-            layout.addWidget(heading(title))
-            layout.addWidget(view, 1)
-            splitter.addWidget(pane)
-        self.body.addWidget(splitter, 1)
+
+        self.chart = ChartView(title="Actual revenue, forecast and targets")
+        self.scenario_chart = ChartView(title="Scenarios: worse, likely, better")
+        charts = QSplitter(Qt.Orientation.Horizontal)
+        charts.addWidget(self.chart)
+        charts.addWidget(self.scenario_chart)
+        charts.setStretchFactor(0, 3)
+        charts.setStretchFactor(1, 2)
+        self.model = RowTableModel(OUTLOOK_COLUMNS, key=lambda r: r.label)
+        self.table = make_table(self.model, name="forecastTable")
+        self.gap_text = _label("forecastGap")
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addWidget(heading("Forecast against target, month by month and quarter"))
+        lower_layout.addWidget(self.table, 1)
+        lower_layout.addWidget(self.gap_text)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(charts)
+        split.addWidget(lower)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        self.body.addWidget(split, 1)
+
+        self.offering.currentIndexChanged.connect(self._recompute)
+        self.method_picker.currentIndexChanged.connect(self._recompute)
+        self.horizon.valueChanged.connect(self._recompute)
+        self.scenario.currentIndexChanged.connect(self._recompute)
+        self.change.valueChanged.connect(self._recompute)
+
+    # -- reading -------------------------------------------------------------------------
 
     def refresh(self, changes: Change) -> None:
-        plan = self.ops.plan
-        self.forecast_model.set_formats(self.formats)
-        self.history_model.set_formats(self.formats)
-        if not changes & (self.watched | Change.PROFILE):
+        self.model.set_formats(self.formats)
+        self._averages = None
+        if changes & Change.OFFERINGS or self.offering.count() == 0:
+            self._fill_offerings()
+        self._recompute()
+
+    def _fill_offerings(self) -> None:
+        keep = self.offering.currentData()
+        self.offering.blockSignals(True)
+        self.offering.clear()
+        self.offering.addItem("All offerings", None)
+        for row in offerings(self.ops.plan):
+            if not row.archived:
+                self.offering.addItem(row.name, row.id)
+        found = self.offering.findData(keep)
+        self.offering.setCurrentIndex(max(found, 0))
+        self.offering.blockSignals(False)
+
+    def _recompute(self) -> None:
+        method = str(self.method_picker.currentData())
+        self.method_help.setText(f"{method_label(method)}: {description(method)}")
+        scenario = str(self.scenario.currentData())
+        self.change.setEnabled(scenario == "win rate")
+        outlook = forecast_outlook(
+            self.ops.plan,
+            offering_id=self.offering.currentData(),
+            horizon=self.horizon.value(),
+            method=method,
+            scenario=scenario,
+            win_rate_change=self.change.value(),
+            today=self.today(),
+            known_averages=self._averages,
+        )
+        self._averages = outlook.averages
+        self.outlook = outlook
+        self.method.setText(outlook.revenue.sentence)
+        if not outlook.revenue.history:
+            self.model.set_rows([])
+            self.chart.clear()
+            self.scenario_chart.clear()
+            self.gap_text.clear()
             return
-        self.history_model.set_rows(revenue_history(plan))
-        forecast = simple_forecast(plan, self.today())
-        self.method.setText(forecast.explanation)
-        targets_by_month: dict[Month, Decimal] = {}
-        start = self.profile.fiscal_start_month if self.profile else 1
-        years = {FiscalYear.containing(f.month, start) for f in forecast.months}
-        for fy in sorted(years):
-            for row in targets(plan, fy):
-                if row.level is PeriodLevel.MONTH and row.target:
-                    targets_by_month[row.first_month] = row.target
-        self.forecast_model.set_rows(
-            [
-                ForecastLine(f.month, f.forecast, f.same_month_last_year,
-                             targets_by_month.get(f.month))
-                for f in forecast.months
-            ]
-        )  # fmt: skip
-        fit_columns(self.forecast_view)
-        fit_columns(self.history_view)
+        self.model.set_rows([*outlook.months, *outlook.quarters])
+        fit_columns(self.table)
+        self._plot(outlook)
+        self.gap_text.setText(self.gap_sentence(outlook))
+
+    # -- showing -------------------------------------------------------------------------
+
+    def _plot(self, outlook: ForecastOutlook) -> None:
+        revenue = outlook.revenue
+        past_months = revenue.history_months[-HISTORY_SHOWN:]
+        past = revenue.history[-HISTORY_SHOWN:]
+        gap: list[float | None] = [None] * len(past)
+        ahead: list[float | None] = [None] * len(revenue.months)
+        chart = self.chart
+        chart.clear()
+        chart.set_categories([m.short_label for m in (*past_months, *revenue.months)])
+        chart.set_value_kind("money", currency=self.formats.currency)
+        if past:
+            chart.add_bars("Actual revenue", [*map(_num, past), *ahead], role="actual")
+        chart.add_band(
+            f"Likely range ({revenue.level}%)",
+            [*gap, *map(_num, revenue.lower)],
+            [*gap, *map(_num, revenue.upper)],
+            role="forecast",
+        )
+        chart.add_line("Forecast", [*gap, *map(_num, revenue.mean)], role="forecast", dashed=True)
+        chart.add_line(
+            "Open deals (weighted)",
+            [*gap, *map(_num, outlook.pipeline.weighted)],
+            role="budget",
+            dashed=False,
+        )
+        past_targets = monthly_targets(self.ops.plan, past_months, revenue.offering_id)
+        all_targets = [*map(_num, past_targets), *map(_num, revenue.targets)]
+        if any(t is not None for t in all_targets):
+            chart.add_line("Target", all_targets, role="target")
+
+        scenarios = self.scenario_chart
+        scenarios.clear()
+        scenarios.set_categories([m.short_label for m in revenue.months])
+        scenarios.set_value_kind("money", currency=self.formats.currency)
+        scenarios.add_line("Worse", [*map(_num, outlook.worse)], role="other", dashed=False)
+        scenarios.add_line("Likely", [*map(_num, outlook.likely)], role="forecast", dashed=True)
+        scenarios.add_line("Better", [*map(_num, outlook.better)], role="budget", dashed=False)
+
+    def gap_sentence(self, outlook: ForecastOutlook) -> str:
+        """What it would take to reach the targets of the forecast months."""
+        plan = outlook.gap_plan
+        money = self.formats.money
+        if not any(t is not None for t in outlook.revenue.targets):
+            return "Set monthly targets on the Targets tab to see how the forecast measures up."
+        if plan.gap <= 0:
+            return (
+                f"Over the months with targets, the forecast is {money(-plan.gap)} above them: "
+                "on course."
+            )
+        parts = [f"Over the months with targets, the forecast falls {money(plan.gap)} short."]
+        if plan.deals is not None and plan.average_won and plan.win_rate_pct is not None:
+            parts.append(
+                f"To close the gap: {plan.deals:,} more deals at the average won deal size "
+                f"({money(plan.average_won)}) and win rate ({plan.win_rate_pct:.0f}%)."
+            )
+        else:
+            parts.append("Win or lose a few deals to learn the deals it would take.")
+        if plan.leads is not None and plan.cost_per_lead is not None:
+            cost = money(plan.leads_cost) if plan.leads_cost is not None else ""
+            parts.append(
+                f"Or {plan.leads:,} more leads at the channels' average cost per lead "
+                f"({money(plan.cost_per_lead)}), about {cost} in all."
+            )
+        return " ".join(parts)
