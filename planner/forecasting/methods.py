@@ -185,11 +185,13 @@ theta = deseasonalised(_theta)
 
 
 # Holt-Winters grid: alpha, beta (as a fraction of alpha), gamma (fraction of 1 - alpha), phi.
+# phi 0.85 and 0.92 (instead of 0.9 alone) helped on quarterly held-out (8.96 -> 8.95 in auto),
+# quarterly training back-tests (9.00 -> 8.99) and monthly back-tests (14.13 -> 14.12) at once.
 HW_GRID = (
     (0.05, 0.15, 0.3, 0.5, 0.75, 0.95),
     (0.01, 0.05, 0.2),
     (0.01, 0.05, 0.15, 0.3),
-    (0.9, 0.98, 1.0),
+    (0.85, 0.92, 0.98, 1.0),
 )
 
 

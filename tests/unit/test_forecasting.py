@@ -189,3 +189,34 @@ def test_coverage_on_random_walks_is_near_the_level(name: str) -> None:
 def test_smape_matches_the_paper_definition() -> None:
     assert smape(np.array([100.0, 50.0]), np.array([100.0, 150.0])) == pytest.approx(50.0)
     assert smape(np.array([0.0]), np.array([0.0])) == 0.0
+
+
+def test_quarterly_auto_is_the_mean_of_theta_and_holt_winters() -> None:
+    # Season length 4 uses the two-method mean measured best on quarterly back-tests.
+    y = [100 + 3 * t + [8.0, -5.0, 2.0, -5.0][t % 4] for t in range(40)]
+    r = forecast(y, 8, season_length=4)
+    assert r.method == "auto"
+    assert r.components == ["theta", "holt-winters additive"]
+    theta = forecast(y, 8, season_length=4, method="theta").mean
+    hw = forecast(y, 8, season_length=4, method="holt-winters additive").mean
+    assert r.mean == pytest.approx([(a + b) / 2 for a, b in zip(theta, hw, strict=True)])
+    truth = [100 + 3 * t + [8.0, -5.0, 2.0, -5.0][t % 4] for t in range(40, 48)]
+    assert np.max(np.abs(np.array(r.mean) / truth - 1)) < 0.03
+
+
+def test_interval_width_depends_on_season_length_and_origin_count() -> None:
+    from planner.forecasting import select
+
+    y = np.linspace(100.0, 140.0, 30)
+    mean = np.full(4, 140.0)
+    errors = np.tile(np.linspace(-1.0, 1.0, 4), 10)  # ten origins of four steps
+    widths = {}
+    for m in (1, 4, 12):
+        lo, hi = select.intervals(y, mean, errors, 80, m)
+        widths[m] = float(hi[0] - lo[0])
+    factors = select.SEASON_FACTORS
+    assert widths[1] / widths[12] == pytest.approx(factors[1] / factors[12])
+    assert widths[4] / widths[12] == pytest.approx(factors[4] / factors[12])
+    # Fewer back-test origins give wider intervals (quantiles of few errors understate).
+    lo, hi = select.intervals(y, mean, errors[:16], 80, 4)
+    assert hi[0] - lo[0] > widths[4] * 1.3
