@@ -35,7 +35,7 @@ from ui.charts import ChartView
 from ui.models.formats import Formats
 from ui.models.table import Column, Kind, RowTableModel
 from ui.tabs import base
-from ui.tabs.widgets import fit_columns, heading, make_table
+from ui.tabs.widgets import ClosedPeriodCombo, fit_columns, heading, make_table
 from ui.undo import PlanOperations
 from ui.widgets import SheetView
 
@@ -43,11 +43,6 @@ WATCHED = (
     Change.DEALS | Change.STAGES | Change.LOST_REASONS | Change.REPS | Change.OFFERINGS
     | Change.SEGMENTS | Change.CHANNELS | Change.PROFILE
 )  # fmt: skip
-ALL_TIME = "All time"
-
-
-def _newest_first(year: FiscalYear) -> int:
-    return -year.year
 
 
 def _days(value: Decimal | None) -> str:
@@ -93,11 +88,10 @@ class WinLossView(QWidget):
         self.formats = Formats()
         self.result: WinLoss | None = None
         self._stale = True
-        self._years: list[FiscalYear | None] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         bar = QHBoxLayout()
-        self.period = QComboBox()
+        self.period = ClosedPeriodCombo()
         self.period.setObjectName("winLossPeriod")
         period_label = QLabel("Deals closed in:")
         period_label.setBuddy(self.period)
@@ -154,7 +148,7 @@ class WinLossView(QWidget):
         self._stale = False
         plan = self.ops.plan
         self.formats = Formats(profile_summary(plan).currency)
-        self._fill_periods(current_fiscal_year(plan, base.today()), closed_deal_years(plan))
+        self.period.set_years(current_fiscal_year(plan, base.today()), closed_deal_years(plan))
         year = self.chosen_year()
         result = win_loss(plan, year, all_time=year is None)
         self.result = result
@@ -173,20 +167,7 @@ class WinLossView(QWidget):
         self._draw_chart()
 
     def chosen_year(self) -> FiscalYear | None:
-        index = self.period.currentIndex()
-        return self._years[index] if 0 <= index < len(self._years) else None
-
-    def _fill_periods(self, current: FiscalYear, closed: list[FiscalYear]) -> None:
-        years: list[FiscalYear | None] = [*sorted({current, *closed}, key=_newest_first), None]
-        if years == self._years:
-            return
-        chosen = self.chosen_year() if self._years else current
-        self.period.blockSignals(True)
-        self.period.clear()
-        self.period.addItems([ALL_TIME if y is None else y.label for y in years])
-        self._years = years
-        self.period.setCurrentIndex(years.index(chosen if chosen in years else current))
-        self.period.blockSignals(False)
+        return self.period.chosen()
 
     def _show_summary(self, result: WinLoss) -> None:
         t, f = result.total, self.formats

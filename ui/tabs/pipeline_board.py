@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 )
 
 from planner.db.plan import UnitOfWork
-from planner.domain.periods import FiscalYear
 from planner.queries import (
     Board,
     closed_deal_years,
@@ -42,6 +41,7 @@ from planner.services.errors import NotFoundError, ValidationError
 from ui.models.formats import Formats
 from ui.tabs import base, pipeline_cards
 from ui.tabs.pipeline_cards import StageColumn, deal_from_mime
+from ui.tabs.widgets import ClosedPeriodCombo
 from ui.undo import PlanOperations
 from ui.widgets import SearchBox
 
@@ -49,11 +49,6 @@ WATCHED = (
     Change.DEALS | Change.STAGES | Change.LOST_REASONS | Change.REPS | Change.OFFERINGS
     | Change.SEGMENTS | Change.CHANNELS | Change.PROFILE
 )  # fmt: skip
-ALL_TIME = "All time"
-
-
-def _newest_first(year: FiscalYear) -> int:
-    return -year.year
 
 
 class PipelineBoard(QWidget):
@@ -69,7 +64,6 @@ class PipelineBoard(QWidget):
         self.formats = Formats()
         self.board: Board | None = None
         self._stale = True
-        self._years: list[FiscalYear | None] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         bar = QHBoxLayout()
@@ -77,7 +71,7 @@ class PipelineBoard(QWidget):
         self.owner.setObjectName("boardOwner")
         self.search = SearchBox()
         self.search.setObjectName("boardSearch")
-        self.period = QComboBox()
+        self.period = ClosedPeriodCombo(lambda year: f"Closed in {year.label}")
         self.period.setObjectName("boardPeriod")
         self.period.setToolTip("Which won and lost deals to show: those closed in this period.")
         owner_label = QLabel("Owner:")
@@ -128,8 +122,8 @@ class PipelineBoard(QWidget):
         self._stale = False
         plan = self.ops.plan
         today = base.today()
-        self._fill_periods(current_fiscal_year(plan, today), closed_deal_years(plan))
-        year = self._chosen_year()
+        self.period.set_years(current_fiscal_year(plan, today), closed_deal_years(plan))
+        year = self.period.chosen()
         owner = self.owner.currentData()
         board = pipeline_board(
             plan, year, all_time=year is None,
@@ -140,23 +134,6 @@ class PipelineBoard(QWidget):
         self.formats = Formats(profile_summary(plan).currency)
         self._fill_owners(board)
         self._show(board)
-
-    def _chosen_year(self) -> FiscalYear | None:
-        index = self.period.currentIndex()
-        return self._years[index] if 0 <= index < len(self._years) else None
-
-    def _fill_periods(self, current: FiscalYear, closed: list[FiscalYear]) -> None:
-        years: list[FiscalYear | None] = [*sorted({current, *closed}, key=_newest_first), None]
-        if years == self._years:
-            return
-        chosen = self._chosen_year() if self._years else current
-        self.period.blockSignals(True)
-        self.period.clear()
-        for year in years:
-            self.period.addItem(ALL_TIME if year is None else f"Closed in {year.label}")
-        self._years = years
-        self.period.setCurrentIndex(years.index(chosen if chosen in years else current))
-        self.period.blockSignals(False)
 
     def _fill_owners(self, board: Board) -> None:
         wanted = [("Everyone", None), *[(name, i) for i, name in board.owners]]
@@ -187,7 +164,7 @@ class PipelineBoard(QWidget):
             column.setParent(None)
             column.deleteLater()
         year = board.period
-        period = ALL_TIME.lower() if year is None else f"closed in {year.label}"
+        period = ClosedPeriodCombo.ALL_TIME.lower() if year is None else f"closed in {year.label}"
         for widget, shown in zip(self.columns, board.columns, strict=True):
             widget.show_column(shown, self.formats, period[0].upper() + period[1:])
 

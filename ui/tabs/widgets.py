@@ -3,7 +3,7 @@ message shown at a cell when an edit is refused."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -63,6 +63,46 @@ class FiscalYearPicker(QWidget):
     def _picked(self, index: int) -> None:
         if 0 <= index < len(self._years):
             self.year_changed.emit(self._years[index])
+
+
+class ClosedPeriodCombo(QComboBox):
+    """The fiscal years deals were closed in, newest first, then "All time" (``None``).
+
+    ``label`` words a year ("FY 2026", "Closed in FY 2026"). ``set_years`` keeps the
+    chosen year when it is still offered, else picks the current year, without emitting
+    ``currentIndexChanged`` (the caller is reloading already).
+    """
+
+    ALL_TIME = "All time"
+
+    def __init__(
+        self,
+        label: Callable[[FiscalYear], str] = lambda year: year.label,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._label = label
+        self._years: list[FiscalYear | None] = []
+
+    def set_years(self, current: FiscalYear, closed: Sequence[FiscalYear]) -> None:
+        years: list[FiscalYear | None] = [
+            *sorted({current, *closed}, key=lambda year: -year.year),
+            None,
+        ]
+        if years == self._years:
+            return
+        chosen = self.chosen() if self._years else current
+        self.blockSignals(True)
+        self.clear()
+        self.addItems([self.ALL_TIME if y is None else self._label(y) for y in years])
+        self._years = years
+        self.setCurrentIndex(years.index(chosen if chosen in years else current))
+        self.blockSignals(False)
+
+    def chosen(self) -> FiscalYear | None:
+        """The year picked, or None for all time (also before any years are set)."""
+        index = self.currentIndex()
+        return self._years[index] if 0 <= index < len(self._years) else None
 
 
 def make_table(
