@@ -14,11 +14,9 @@ from dataclasses import replace
 
 from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QFormLayout,
     QLabel,
-    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -73,24 +71,16 @@ class ImportActualsDialog(StepDialog):
     # -- pages -----------------------------------------------------------------------------
 
     def _build_file_page(self) -> None:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        intro = QLabel(
+        self.chooser = FileChooser("Choose a sales export")
+        self.chooser.chosen.connect(self.set_file)
+        self.file_note = self.add_file_page(
             "Choose a list of your sales exported from your shop, till or accounting "
             "software, as a CSV or Excel (.xlsx) file. Each line should have a date and an "
             "amount (or a quantity and a price), and may name the product. Lines are added "
-            "up per month; importing the same file again adds nothing twice."
+            "up per month; importing the same file again adds nothing twice.",
+            self.chooser,
+            self._check_file,
         )
-        intro.setWordWrap(True)
-        self.chooser = FileChooser("Choose a sales export")
-        self.chooser.chosen.connect(self.set_file)
-        self.file_note = QLabel()
-        self.file_note.setWordWrap(True)
-        layout.addWidget(intro)
-        layout.addWidget(self.chooser)
-        layout.addWidget(self.file_note)
-        layout.addStretch(1)
-        self.add_page(page, "Choose the file", self._check_file)
 
     def _build_preview_page(self) -> None:
         page = QWidget()
@@ -143,15 +133,8 @@ class ImportActualsDialog(StepDialog):
         self.add_page(page, "Products and offerings", lambda: None)
 
     def _build_summary_page(self) -> None:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        self.summary = QPlainTextEdit()
-        self.summary.setReadOnly(True)
-        self.skip_bad = QCheckBox()
+        self.summary, self.skip_bad = self.add_summary_page()
         self.skip_bad.toggled.connect(self._update_finish)
-        layout.addWidget(self.summary, 1)
-        layout.addWidget(self.skip_bad)
-        self.add_page(page, "What will be imported", lambda: None)
 
     # -- steps -----------------------------------------------------------------------------
 

@@ -14,11 +14,9 @@ from collections import Counter
 
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QCheckBox,
     QComboBox,
     QFormLayout,
     QLabel,
-    QPlainTextEdit,
     QRadioButton,
     QScrollArea,
     QVBoxLayout,
@@ -66,33 +64,23 @@ class ImportDealsDialog(StepDialog):
         self._build_columns_page()
         self._build_stages_page()
         self._build_summary_page()
-        # StepDialog shows the first page as it is added, when it is still the only one;
-        # show it again so its heading and buttons count every page.
-        self._show(0)
+        self.start()
 
     # -- pages -----------------------------------------------------------------------------
 
     def _build_file_page(self) -> None:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        intro = QLabel(
+        self.chooser = FileChooser("Choose a deals export")
+        self.chooser.path_edit.setPlaceholderText("A .csv or .xlsx file exported from your CRM")
+        self.chooser.chosen.connect(self.set_file)
+        self.file_note = self.add_file_page(
             "Choose a list of deals exported from your CRM as a CSV or Excel (.xlsx) file. "
             "Exports of HubSpot deals, Salesforce opportunities and Pipedrive deals are "
             "recognised; for other lists you say which column is which. Importing a newer "
             "export of the same CRM updates the deals you imported before instead of adding "
-            "them twice."
+            "them twice.",
+            self.chooser,
+            self._check_file,
         )
-        intro.setWordWrap(True)
-        self.chooser = FileChooser("Choose a deals export")
-        self.chooser.path_edit.setPlaceholderText("A .csv or .xlsx file exported from your CRM")
-        self.chooser.chosen.connect(self.set_file)
-        self.file_note = QLabel()
-        self.file_note.setWordWrap(True)
-        layout.addWidget(intro)
-        layout.addWidget(self.chooser)
-        layout.addWidget(self.file_note)
-        layout.addStretch(1)
-        self.add_page(page, "Choose the file", self._check_file)
 
     def _build_preview_page(self) -> None:
         page = QWidget()
@@ -151,15 +139,8 @@ class ImportDealsDialog(StepDialog):
         self.add_page(page, "Stages and owners", self._check_stages)
 
     def _build_summary_page(self) -> None:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        self.summary_text = QPlainTextEdit()
-        self.summary_text.setReadOnly(True)
-        self.skip_bad = QCheckBox()
+        self.summary_text, self.skip_bad = self.add_summary_page()
         self.skip_bad.toggled.connect(self._update_finish)
-        layout.addWidget(self.summary_text, 1)
-        layout.addWidget(self.skip_bad)
-        self.add_page(page, "What will be imported", lambda: None)
 
     # -- steps -----------------------------------------------------------------------------
 

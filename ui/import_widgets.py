@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QStackedWidget,
     QTableWidget,
@@ -82,6 +84,36 @@ class StepDialog(QDialog):
         self._titles.append(title)
         self._checks.append(check)
         return self.stack.addWidget(page)
+
+    def add_file_page(
+        self, intro: str, chooser: FileChooser, check: Callable[[], str | None]
+    ) -> QLabel:
+        """The first page: what to choose and why, the path, and a note (returned) that
+        says what was read or why it could not be."""
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        text = QLabel(intro)
+        text.setWordWrap(True)
+        note = QLabel()
+        note.setWordWrap(True)
+        layout.addWidget(text)
+        layout.addWidget(chooser)
+        layout.addWidget(note)
+        layout.addStretch(1)
+        self.add_page(page, "Choose the file", check)
+        return note
+
+    def add_summary_page(self) -> tuple[QPlainTextEdit, QCheckBox]:
+        """The last page: what Import would do, and a box to skip lines that cannot be read."""
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        summary = QPlainTextEdit()
+        summary.setReadOnly(True)
+        skip_bad = QCheckBox()
+        layout.addWidget(summary, 1)
+        layout.addWidget(skip_bad)
+        self.add_page(page, "What will be imported", lambda: None)
+        return summary, skip_bad
 
     def start(self) -> None:
         """Show the first page; call once every page is added."""
