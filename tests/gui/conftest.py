@@ -29,6 +29,14 @@ def _sample_today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(base, "today", lambda: SAMPLE_TODAY)
 
 
+@pytest.fixture
+def ops(sample_plan: Any) -> Any:
+    """The undo path over a fresh copy of the sample plan (tabs are built on it)."""
+    from ui.undo import PlanOperations
+
+    return PlanOperations(sample_plan)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Each test starts with no recent plans, no last plan and no saved window layout."""

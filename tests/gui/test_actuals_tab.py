@@ -28,11 +28,6 @@ COUNTER = "Bakery counter"
 
 
 @pytest.fixture
-def ops(sample_plan: Plan) -> PlanOperations:
-    return PlanOperations(sample_plan)
-
-
-@pytest.fixture
 def tab(qtbot: QtBot, ops: PlanOperations) -> ActualsTab:
     tab = ActualsTab(ops)
     qtbot.addWidget(tab)

@@ -46,11 +46,6 @@ SEARCH = "Google search ads"
 
 
 @pytest.fixture
-def ops(sample_plan: Plan) -> PlanOperations:
-    return PlanOperations(sample_plan)
-
-
-@pytest.fixture
 def tab(qtbot: QtBot, ops: PlanOperations) -> ChannelsTab:
     tab = ChannelsTab(ops)
     qtbot.addWidget(tab)

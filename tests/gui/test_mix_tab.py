@@ -33,11 +33,6 @@ ACTIVE = ["Bakery counter", "Catering for events & offices", "Web shop gift boxe
 
 
 @pytest.fixture
-def ops(sample_plan: Plan) -> PlanOperations:
-    return PlanOperations(sample_plan)
-
-
-@pytest.fixture
 def tab(qtbot: QtBot, ops: PlanOperations) -> MixTab:
     return open_tab(qtbot, ops)
 

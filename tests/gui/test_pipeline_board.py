@@ -14,19 +14,13 @@ from planner.db.plan import Plan
 from planner.queries import current_fiscal_year, pipeline_board, pipeline_figures, win_loss
 from planner.services.deals import lose_deal, move_deal
 from tests.conftest import SAMPLE_TODAY
-from ui.tabs import base, pipeline_cards
+from ui.tabs import pipeline_cards
 from ui.tabs.pipeline_analysis import WinLossView
 from ui.tabs.pipeline_board import PipelineBoard
 from ui.tabs.pipeline_cards import DEAL_MIME, deal_from_mime, deal_mime
 from ui.undo import PlanOperations
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def ops(sample_plan: Plan, monkeypatch: pytest.MonkeyPatch) -> PlanOperations:
-    monkeypatch.setattr(base, "today", lambda: SAMPLE_TODAY)
-    return PlanOperations(sample_plan)
 
 
 @pytest.fixture

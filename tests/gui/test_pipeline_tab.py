@@ -29,11 +29,6 @@ EUR = Formats("EUR")
 
 
 @pytest.fixture
-def ops(sample_plan: Plan) -> PlanOperations:
-    return PlanOperations(sample_plan)
-
-
-@pytest.fixture
 def tab(qtbot: QtBot, ops: PlanOperations) -> PipelineTab:
     widget = PipelineTab(ops)
     qtbot.addWidget(widget)

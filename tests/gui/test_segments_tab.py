@@ -37,11 +37,6 @@ def whole(amount: str) -> str:
 
 
 @pytest.fixture
-def ops(sample_plan: Plan) -> PlanOperations:
-    return PlanOperations(sample_plan)
-
-
-@pytest.fixture
 def tab(qtbot: QtBot, ops: PlanOperations) -> SegmentsTab:
     tab = SegmentsTab(ops)
     qtbot.addWidget(tab)

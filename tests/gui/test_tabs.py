@@ -35,11 +35,6 @@ TODAY = dt.date(2026, 11, 23)  # tests/conftest.py builds the sample plan for th
 EUR = Formats("EUR")
 
 
-@pytest.fixture
-def ops(sample_plan: Plan) -> PlanOperations:
-    return PlanOperations(sample_plan)
-
-
 def open_tab(qtbot: QtBot, factory: type[PlanTab], ops: PlanOperations) -> Any:
     tab = factory(ops)
     qtbot.addWidget(tab)

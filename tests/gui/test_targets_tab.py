@@ -32,11 +32,6 @@ COUNTER = "Bakery counter"
 
 
 @pytest.fixture
-def ops(sample_plan: Plan) -> PlanOperations:
-    return PlanOperations(sample_plan)
-
-
-@pytest.fixture
 def tab(qtbot: QtBot, ops: PlanOperations) -> TargetsTab:
     tab = TargetsTab(ops)
     qtbot.addWidget(tab)
