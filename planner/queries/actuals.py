@@ -14,6 +14,7 @@ from planner.db.plan import Plan
 from planner.domain.money import from_minor
 from planner.domain.periods import FiscalYear, Month, month_range
 from planner.queries.profile import resolve_fiscal_year
+from planner.services.locks import locked_through as locked_through  # one reader of the lock
 
 UNASSIGNED = "Not linked to an offering"
 ALL_OFFERINGS = "All offerings"
@@ -122,12 +123,3 @@ def revenue_history(plan: Plan) -> list[MonthlyRevenue]:
         return []
     first, last = min(totals), max(totals)
     return [MonthlyRevenue(m, from_minor(totals.get(m, 0))) for m in month_range(first, last)]
-
-
-def locked_through(plan: Plan) -> Month | None:
-    """The last month whose targets and actuals are locked against edits, or None."""
-    from planner.db.models import BusinessProfile
-
-    with plan.session() as session:
-        profile = session.get(BusinessProfile, 1)
-        return None if profile is None else profile.locked_through

@@ -21,7 +21,6 @@ from sqlalchemy import delete, insert, select
 
 from planner.db.models import (
     ActualSale,
-    BusinessProfile,
     ImportBatch,
     ImportedLine,
     ImportMapping,
@@ -31,31 +30,12 @@ from planner.db.plan import UnitOfWork
 from planner.domain.periods import Month
 from planner.services.commands import Change
 from planner.services.edit import validate_field
-from planner.services.errors import NotFoundError, ValidationError
+from planner.services.errors import NotFoundError
+from planner.services.locks import check_unlocked as check_unlocked
+from planner.services.locks import locked_through as locked_through
 
 Figure = Literal["revenue", "units"]
 Key = tuple[Month, int | None]  # (month, offering id or None for "not assigned")
-
-
-def locked_through(uow: UnitOfWork) -> Month | None:
-    """The last month whose figures are locked, or None."""
-    profile = uow.session.get(BusinessProfile, 1)
-    return None if profile is None else profile.locked_through
-
-
-def check_unlocked(uow: UnitOfWork, months: Sequence[Month]) -> None:
-    """Refuse (``ValidationError``) when any of ``months`` is locked."""
-    last = locked_through(uow)
-    if last is None:
-        return
-    closed = sorted(m for m in months if m <= last)
-    if closed:
-        first = closed[0]
-        raise ValidationError(
-            f"{first.name} {first.year} is locked: its figures are closed. To change them, "
-            f"move the lock date in the business profile (it locks up to "
-            f"{last.name} {last.year})."
-        )
 
 
 def _rows(uow: UnitOfWork, key: Key) -> list[ActualSale]:

@@ -19,7 +19,7 @@ here refuses them with a sentence saying how to unlock them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -28,12 +28,16 @@ from typing import Any
 from sqlalchemy import select
 
 from planner.db.models import ActualSale, BusinessProfile, Target
-from planner.db.plan import Plan, UnitOfWork
+from planner.db.plan import UnitOfWork
 from planner.domain.money import to_minor
 from planner.domain.periods import FiscalYear, Month
 from planner.domain.spread import SpreadError, largest_remainder
 from planner.services.commands import Change, UpdateFields
 from planner.services.errors import ValidationError
+from planner.services.locks import check_unlocked as _check_unlocked
+from planner.services.locks import is_locked as is_locked
+from planner.services.locks import locked_message as locked_message
+from planner.services.locks import locked_through as locked_through
 
 # (month, offering_id, segment_id, owner_id); at most one of the three ids is set.
 TargetKey = tuple[Month, int | None, int | None, int | None]
@@ -74,32 +78,6 @@ def _part_of(key: TargetKey) -> Part | None:
 
 
 # -- locks -------------------------------------------------------------------------------
-
-
-def locked_through(plan_or_uow: Plan | UnitOfWork) -> Month | None:
-    """The last locked month, or None when nothing is locked."""
-    if isinstance(plan_or_uow, Plan):
-        with plan_or_uow.session() as session:
-            profile = session.get(BusinessProfile, 1)
-            return None if profile is None else profile.locked_through
-    profile = plan_or_uow.session.get(BusinessProfile, 1)
-    return None if profile is None else profile.locked_through
-
-
-def is_locked(plan_or_uow: Plan | UnitOfWork, month: Month) -> bool:
-    """True when ``month`` is at or before the lock date (its figures are closed)."""
-    last = locked_through(plan_or_uow)
-    return last is not None and month <= last
-
-
-def locked_message(month: Month) -> str:
-    return f"{month.name} {month.year} is locked. Unlock it under 'Lock months' to change it."
-
-
-def _check_unlocked(uow: UnitOfWork, months: Sequence[Month]) -> None:
-    closed = sorted(m for m in months if is_locked(uow, m))
-    if closed:
-        raise ValidationError(locked_message(closed[0]))
 
 
 def lock_months(uow: UnitOfWork, through: Month | None) -> UpdateFields:
