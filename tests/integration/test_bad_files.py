@@ -7,20 +7,18 @@ Each case is checked three ways: ``check_file`` and ``open_plan`` called directl
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cli_runner import run_app
 
 from planner.db.plan import PlanError, check_file, open_plan
 
-ROOT = Path(__file__).resolve().parents[2]
 PAGE = 4096
 
 
@@ -120,24 +118,6 @@ def case(
     work.mkdir()
     assert sample_path.stat().st_size > 16 * PAGE
     return build(work, sample_path), words, name
-
-
-def run_app(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "SMPLANNER_CONFIG_DIR": str(tmp_path / "config"),
-    }
-    env.pop("SMPLANNER_DEBUG", None)
-    return subprocess.run(
-        [sys.executable, str(ROOT / "app.py"), *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-        check=False,
-    )
 
 
 def assert_refused(result: subprocess.CompletedProcess[str], words: str, name: str) -> None:

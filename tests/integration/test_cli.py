@@ -3,8 +3,8 @@ the error handling that turns every failure into one sentence (in-process, fast)
 
 from __future__ import annotations
 
+import functools
 import json
-import os
 import re
 import sqlite3
 import subprocess
@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import cli_runner
 import pytest
 
 import app
@@ -23,22 +24,7 @@ from planner.services.errors import ValidationError
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_app(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "SMPLANNER_CONFIG_DIR": str(tmp_path / "config"),
-    }
-    env.pop("SMPLANNER_DEBUG", None)
-    return subprocess.run(
-        [sys.executable, str(ROOT / "app.py"), *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=180,
-        check=False,
-    )
+run_app = functools.partial(cli_runner.run_app, timeout=180)
 
 
 def info_json(path: Path, tmp_path: Path) -> dict[str, object]:

@@ -4,24 +4,12 @@ process on the sample plan, checked against the same query run in this process."
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from cli_runner import run_app
 
 from planner.db.plan import open_plan
 from planner.queries.forecast import revenue_forecast
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def run_app(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SMPLANNER_CONFIG_DIR": str(tmp_path / "config")}
-    env.pop("SMPLANNER_DEBUG", None)
-    return subprocess.run(
-        [sys.executable, str(ROOT / "app.py"), *args],
-        capture_output=True, text=True, cwd=ROOT, env=env, timeout=120, check=False,
-    )  # fmt: skip
 
 
 def test_forecast_table_and_json(sample_path: Path, tmp_path: Path) -> None:

@@ -4,17 +4,14 @@ sentence."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+from cli_runner import run_app
 from sqlalchemy import func, select
 
 from planner.db.models import ActualSale, BusinessProfile, ImportBatch, Offering
 from planner.db.plan import create_plan, open_plan
 
-ROOT = Path(__file__).resolve().parents[2]
 SALES = (
     "Date,Product,Qty,Amount\n"
     "03/15/2026,Tea,2,$10.00\n"  # month first: 15 cannot be a month
@@ -22,15 +19,6 @@ SALES = (
     "04/02/2026,Tea,-1,$5.00\n"  # a return
     "04/03/2026,Tea,1,n/a\n"
 )
-
-
-def run_app(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SMPLANNER_CONFIG_DIR": str(tmp_path / "config")}
-    env.pop("SMPLANNER_DEBUG", None)
-    return subprocess.run(
-        [sys.executable, str(ROOT / "app.py"), *args],
-        capture_output=True, text=True, cwd=ROOT, env=env, timeout=120, check=False,
-    )  # fmt: skip
 
 
 def make_plan(tmp_path: Path) -> Path:

@@ -4,32 +4,19 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+from cli_runner import run_app
 from sqlalchemy import select
 
 from planner.db.models import Deal, ImportBatch, Stage
 from planner.db.plan import create_plan, open_plan
-
-ROOT = Path(__file__).resolve().parents[2]
 
 EXPORT = """Record ID,Deal Name,Deal Stage,Close Date,Deal owner,Amount,Closed Lost Reason,Create Date
 11,Wedding order,contractsent,2026-06-30,Anna Berg,"2,400.00",,2026-03-01
 12,Café supply,Pilot running,2026-07-31,Anna Berg,850,,2026-03-04
 13,Bad amount,Qualified,2026-07-31,,about 900,,2026-03-05
 """
-
-
-def run_app(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SMPLANNER_CONFIG_DIR": str(tmp_path / "config")}
-    env.pop("SMPLANNER_DEBUG", None)
-    return subprocess.run(
-        [sys.executable, str(ROOT / "app.py"), *args],
-        capture_output=True, text=True, cwd=ROOT, env=env, timeout=120, check=False,
-    )  # fmt: skip
 
 
 def deals(path: Path) -> list[tuple[str | None, int, str]]:
