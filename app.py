@@ -57,12 +57,8 @@ def _run(argv: list[str], started_at: float) -> int:
         return cli.run_command(argv[0], argv[1:], prog)
     options = cli.main_parser(prog).parse_args(argv)
     path = Path(options.plan) if options.plan else None
-    if options.startup_time and path is not None:
-        # Headless timing runs must fail with one line and no dialog: refuse a bad file
-        # (read-only check, file untouched) before Qt is even loaded.
-        from planner.db.plan import check_file
-
-        check_file(path)
+    # run_gui checks the file once (read-only, inside open_plan) and, in a timing run,
+    # prints a refusal as one line with no dialog.
     from ui.application import run_gui
 
     return run_gui(path, startup_time=options.startup_time, started_at=started_at)
