@@ -1,11 +1,13 @@
 # make run   - create the environment if needed and open the planner
 # make test  - create the environment if needed and run the whole suite headless
+# make system-deps - install the programs the tests use to check our files (LibreOffice to
+#              recompute exported workbooks, poppler to read printed reports); needs root
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: venv run test test-fast lint bench screenshot clean
+.PHONY: venv run test test-fast lint bench screenshot clean system-deps
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,6 +16,16 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 venv: $(STAMP)
+
+# Debian packages: soffice (headless LibreOffice Calc) and pdftotext/pdftoppm. Skipped when
+# they are already there, so a developer's machine is not touched twice.
+SYSTEM_TOOLS := soffice pdftotext pdftoppm
+system-deps:
+	@missing=0; for tool in $(SYSTEM_TOOLS); do command -v $$tool >/dev/null || missing=1; done; \
+	if [ $$missing = 1 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    libreoffice-calc-nogui poppler-utils >/dev/null; \
+	fi
 
 run: $(STAMP)
 	$(PY) app.py
