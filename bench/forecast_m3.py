@@ -21,10 +21,16 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+# One BLAS thread for both sides: a fair comparison, and one that a busy machine (where extra
+# threads only fight each other) does not distort. Set before numpy is first imported.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))

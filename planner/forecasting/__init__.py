@@ -12,21 +12,23 @@ application start-up. The methods live in ``methods.py``; "auto" and the predict
 
 Why numpy code of our own rather than statsmodels or statsforecast: those add 380-560 MB and
 1-2 s of import time (see shared STACK-NOTES), and statsmodels fits one Holt-Winters model in
-~0.4 s; here a full "auto" forecast with back-tested intervals takes about 13 ms per series
-(M3 monthly, 1428 series in 18.5 s; quarterly 7 ms) with sMAPE below our own Theta on every
-M3 set measured.
+~0.4 s. Here each smoothing method runs once through the series for the forecast and all its
+back-test origins together (``methods.PATHS``), so a full "auto" forecast with back-tested
+intervals costs about as much as three plain fits.
 
-Measured against statsmodels 0.14's ThetaModel in the same process
-(``bench/forecast_m3.py --reference statsmodels-theta``, 80% intervals, this 2-core machine):
+Measured against statsmodels 0.14's ThetaModel in the same process, one BLAS thread each
+(``bench/forecast_m3.py --reference statsmodels-theta``, 80% intervals, this 2-core machine
+while other jobs ran on it, 2026-11-23):
 
     set (series)             auto sMAPE  statsmodels Theta  time ratio  coverage auto / sm
-    yearly (645)                  16.13              16.82        0.12       81.0% / 56.7%
-    quarterly (756)                8.95               9.15        0.25       72.2% / 76.4%
-    other (174)                    4.44               4.92        0.36       85.4% / 74.1%
-    monthly back-test (1428)      14.12              14.19        0.38       82.0% / 86.0%
+    yearly (645)                  16.13              16.82        0.05       81.0% / 56.7%
+    quarterly (756)                8.95               9.15        0.05       72.2% / 76.4%
+    other (174)                    4.44               4.92        0.09       85.4% / 74.1%
+    monthly back-test (1428)      14.12              14.19        0.07       82.0% / 86.0%
 
-so the library is both slower (3-8x, before its ~1 s import) and less accurate here; it
-stays a bench-only extra (``pip install -e '.[bench]'``).
+so the library is both slower (11-20x, before its ~1 s import) and less accurate here; it
+stays a bench-only extra (``pip install -e '.[bench]'``). Before the one-pass back-test the
+time ratios were 0.12 / 0.25 / 0.36 / 0.38 on a quiet machine, with the same forecasts.
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ factors were set on back-tests inside the training parts (last h values of each 
 series held out: yearly 76.7%, quarterly 80.1%, other 80.6% covered), never on held-out values.
 
 Measured with ``bench/forecast_m3.py`` (all series; sMAPE as in the M3 paper; 80% intervals;
-ms per forecast including the interval back-tests, one core):
+ms per forecast including the interval back-tests, one core, before the one-pass back-test of
+``methods.PATHS`` made them about 3x faster with identical results):
 
     set               auto   own Theta  M3 Theta  coverage  ms/forecast
     yearly (h=6)      16.13  16.76      16.90     81.0%      4.1
@@ -46,7 +47,7 @@ from typing import Any
 import numpy as np
 
 from planner.forecasting import ForecastResult
-from planner.forecasting.methods import METHODS, Array, Method, seasonal_indices
+from planner.forecasting.methods import PATHS, Array, Paths, seasonal_indices
 
 # Methods combined by "auto" (seasonal ones are replaced when the series is not seasonal).
 AUTO_COMPONENTS: tuple[str, ...] = ("theta", "damped trend", "ses", "holt-winters additive")
@@ -122,26 +123,29 @@ def auto_components(y: Array, m: int) -> list[str]:
     return [resolve(c, y, m)[0] for c in names]
 
 
-def _combined(names: list[str]) -> Method:
+def _combined(names: list[str]) -> Paths:
     # Duplicates are kept on purpose: when Holt-Winters falls back to damped trend, damped
     # trend gets two votes in the median, which is what the M3 numbers favoured.
-    fns = [METHODS[n] for n in names]
+    fns = [PATHS[n] for n in names]
 
-    def combo(y: Array, h: int, m: int) -> Array:
-        return np.median([f(y, h, m) for f in fns], axis=0)
+    def combo(y: Array, origins: Array, h: int, m: int) -> Array:
+        return np.median([f(y, origins, h, m) for f in fns], axis=0)
 
     return combo
 
 
-def _safe(fn: Method, y: Array, h: int, m: int) -> Array | None:
+def _forecasts(fn: Paths, y: Array, origins: list[int], h: int, m: int) -> list[Array | None]:
+    """Forecasts from each origin (``y[:origin]``), None where the method failed there."""
     try:
         with np.errstate(all="ignore"):
-            fc = np.asarray(fn(y, h, m), dtype=float)
+            fc = np.asarray(fn(y, np.array(origins), h, m), dtype=float)
+        if fc.shape == (len(origins), h):
+            return [row if np.all(np.isfinite(row)) else None for row in fc]
     except Exception:  # any numerical failure means "use a simpler method", never a crash
-        return None
-    if fc.shape != (h,) or not np.all(np.isfinite(fc)):
-        return None
-    return fc
+        pass
+    if len(origins) == 1:
+        return [None]
+    return [_forecasts(fn, y, [origin], h, m)[0] for origin in origins]
 
 
 def smape(actual: Array, fc: Array) -> float:
@@ -161,12 +165,10 @@ def _scale(y: Array) -> float:
     return s if s > 0 else 1.0
 
 
-def backtest(fn: Method, y: Array, h: int, m: int, min_train: int) -> tuple[Array, float | None]:
-    """Scaled errors (actual - forecast) / (scale * sqrt(step)) pooled over rolling origins."""
-    n = len(y)
+def backtest_origins(n: int, h: int, min_train: int) -> list[int]:
+    """Rolling forecast origins for a back-test, newest first: h // 3 periods apart."""
     step = max(1, h // 3)
-    errors: list[Array] = []
-    accuracy: list[float] = []
+    origins: list[int] = []
     for j in range(MAX_ORIGINS):
         origin = n - h - j * step
         if j and origin < min_train:
@@ -174,12 +176,23 @@ def backtest(fn: Method, y: Array, h: int, m: int, min_train: int) -> tuple[Arra
         origin = max(origin, min_train)
         if origin >= n:
             break
-        train, test = y[:origin], y[origin : origin + h]
-        fc = _safe(fn, train, len(test), m)
+        origins.append(origin)
+    return origins
+
+
+def backtest(
+    y: Array, origins: list[int], forecasts: list[Array | None]
+) -> tuple[Array, float | None]:
+    """Scaled errors (actual - forecast) / (scale * step**STEP_POWER) pooled over origins."""
+    errors: list[Array] = []
+    accuracy: list[float] = []
+    for origin, fc in zip(origins, forecasts, strict=True):
         if fc is None:
             continue
+        test = y[origin : origin + len(fc)]
+        fc = fc[: len(test)]
         steps = np.arange(1, len(test) + 1) ** STEP_POWER
-        errors.append((test - fc) / (_scale(train) * steps))
+        errors.append((test - fc) / (_scale(y[:origin]) * steps))
         accuracy.append(smape(test, fc))
     pooled = np.concatenate(errors) if errors else np.zeros(0)
     return pooled, (float(np.mean(accuracy)) if accuracy else None)
@@ -233,7 +246,7 @@ def run_forecast(
     if method == "auto":
         components = auto_components(y, m)
         used = "auto" if len(set(components)) > 1 else components[0]
-        fn = _combined(components) if used == "auto" else METHODS[used]
+        fn = _combined(components) if used == "auto" else PATHS[used]
         if used != "auto":
             notes.append(f"Used {used} because auto needs at least three periods of history.")
     else:
@@ -241,21 +254,27 @@ def run_forecast(
         used, why = resolve(method, y, m)
         if why:
             notes.append(why)
-        fn = METHODS[used]
-    mean = _safe(fn, y, h, m) if h else np.zeros(0)
+        fn = PATHS[used]
+    n = len(y)
+    if not h:
+        chosen = components if used == "auto" else []
+        return ForecastResult([], [], [], used, level, " ".join(notes), chosen, None)
+    # The forecast and its back-test in one pass: the last origin is the end of the history.
+    origins = backtest_origins(n, h, _min_length(used, m) + 1)
+    *past, mean = _forecasts(fn, y, [*origins, n], h, m)
     if mean is None:
         notes.append(f"Used naive because {used} could not make sense of this history.")
-        used, components, fn = "naive", [], METHODS["naive"]
-        mean = METHODS["naive"](y, h, m)
-    lower = upper = mean
-    accuracy = None
-    if h:
-        with np.errstate(all="ignore"):  # absurd magnitudes must give a result, not warnings
-            errors, accuracy = backtest(fn, y, h, m, _min_length(used, m) + 1)
-            lower, upper = intervals(y, mean, errors, level, m)
-        if not (np.all(np.isfinite(lower)) and np.all(np.isfinite(upper))):
-            lower = upper = mean
-            notes.append("The range could not be worked out for figures this large.")
+        used, components, fn = "naive", [], PATHS["naive"]
+        origins = backtest_origins(n, h, _min_length(used, m) + 1)
+        *past, mean = _forecasts(fn, y, [*origins, n], h, m)
+        if mean is None:  # cannot happen: clean() leaves only finite figures to repeat
+            mean = np.full(h, y[-1])
+    with np.errstate(all="ignore"):  # absurd magnitudes must give a result, not warnings
+        errors, accuracy = backtest(y, origins, past)
+        lower, upper = intervals(y, mean, errors, level, m)
+    if not (np.all(np.isfinite(lower)) and np.all(np.isfinite(upper))):
+        lower = upper = mean
+        notes.append("The range could not be worked out for figures this large.")
     return ForecastResult(
         [float(v) for v in mean],
         [float(v) for v in lower],
@@ -268,4 +287,12 @@ def run_forecast(
     )
 
 
-__all__ = ["AUTO_COMPONENTS", "backtest", "clean", "run_forecast", "seasonal_indices", "smape"]
+__all__ = [
+    "AUTO_COMPONENTS",
+    "backtest",
+    "backtest_origins",
+    "clean",
+    "run_forecast",
+    "seasonal_indices",
+    "smape",
+]

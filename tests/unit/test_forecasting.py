@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from planner.forecasting import METHOD_NAMES, ForecastResult, description, forecast
-from planner.forecasting.methods import DESCRIPTIONS, METHODS, seasonal_indices
+from planner.forecasting.methods import DESCRIPTIONS, METHODS, PATHS, seasonal_indices
 from planner.forecasting.select import clean, smape
 
 PATTERN = [10.0, 12.0, 15.0, 11.0, 9.0, 8.0, 13.0, 16.0, 18.0, 14.0, 12.0, 20.0]
@@ -220,3 +220,18 @@ def test_interval_width_depends_on_season_length_and_origin_count() -> None:
     # Fewer back-test origins give wider intervals (quantiles of few errors understate).
     lo, hi = select.intervals(y, mean, errors[:16], 80, 4)
     assert hi[0] - lo[0] > widths[4] * 1.3
+
+
+@pytest.mark.parametrize("name", sorted(PATHS))
+@pytest.mark.parametrize("m", [1, 4, 12])
+def test_one_pass_over_many_origins_equals_one_fit_per_origin(name: str, m: int) -> None:
+    # The back-test fits every origin in one pass; each row must be the forecast that a fit
+    # on that origin's own history gives (seasonal indices, fallbacks and all).
+    rng = np.random.default_rng(m)
+    y = seasonal_trend(60, multiplicative=True) * rng.uniform(0.8, 1.2, 60)
+    y[7] = -5.0 if name == "holt-winters multiplicative" and m == 4 else y[7]
+    origins = np.array([1, 2, 3, 5, 8, 11, 13, 24, 25, 30, 37, 48, 59, 60])
+    together = PATHS[name](y, origins, 7, m)
+    for row, origin in zip(together, origins, strict=True):
+        alone = PATHS[name](y[:origin], np.array([origin]), 7, m)[0]
+        assert row == pytest.approx(alone, rel=1e-9, abs=1e-9), (name, m, origin)
