@@ -65,8 +65,12 @@ class ForecastResult:
     note: str = ""
     # For "auto": the methods combined; empty otherwise.
     components: list[str] = field(default_factory=list)
-    # Back-test error on the series' own history (sMAPE %), when one could be run.
+    # How far off the method would have been on the most recent stretch of history it can be
+    # checked on: forecast from ``backtest_periods`` periods before the end, compared with what
+    # really happened in those periods (sMAPE %, M3 definition); None when the history is too
+    # short to check.
     backtest_smape: float | None = None
+    backtest_periods: int = 0
 
 
 def description(method: str) -> str:

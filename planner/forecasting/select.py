@@ -182,10 +182,16 @@ def backtest_origins(n: int, h: int, min_train: int) -> list[int]:
 
 def backtest(
     y: Array, origins: list[int], forecasts: list[Array | None]
-) -> tuple[Array, float | None]:
-    """Scaled errors (actual - forecast) / (scale * step**STEP_POWER) pooled over origins."""
+) -> tuple[Array, float | None, int]:
+    """Scaled errors (actual - forecast) / (scale * step**STEP_POWER) pooled over origins,
+    and the sMAPE of the newest origin's forecast with the number of periods it covers.
+
+    Only the newest origin is reported to the owner: "over the last 12 months this method
+    was off by 8%" should mean those months, not an average that includes forecasts made
+    from a few months of history (those are in the pooled errors, for the interval).
+    """
     errors: list[Array] = []
-    accuracy: list[float] = []
+    recent: tuple[float | None, int] = (None, 0)
     for origin, fc in zip(origins, forecasts, strict=True):
         if fc is None:
             continue
@@ -193,9 +199,10 @@ def backtest(
         fc = fc[: len(test)]
         steps = np.arange(1, len(test) + 1) ** STEP_POWER
         errors.append((test - fc) / (_scale(y[:origin]) * steps))
-        accuracy.append(smape(test, fc))
+        if recent[0] is None:  # origins come newest first
+            recent = (smape(test, fc), len(test))
     pooled = np.concatenate(errors) if errors else np.zeros(0)
-    return pooled, (float(np.mean(accuracy)) if accuracy else None)
+    return pooled, recent[0], recent[1]
 
 
 def intervals(
@@ -270,7 +277,7 @@ def run_forecast(
         if mean is None:  # cannot happen: clean() leaves only finite figures to repeat
             mean = np.full(h, y[-1])
     with np.errstate(all="ignore"):  # absurd magnitudes must give a result, not warnings
-        errors, accuracy = backtest(y, origins, past)
+        errors, accuracy, checked = backtest(y, origins, past)
         lower, upper = intervals(y, mean, errors, level, m)
     if not (np.all(np.isfinite(lower)) and np.all(np.isfinite(upper))):
         lower = upper = mean
@@ -284,6 +291,7 @@ def run_forecast(
         " ".join(notes),
         components if used == "auto" else [],
         accuracy,
+        checked if accuracy is not None else 0,
     )
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -208,7 +208,9 @@ def monthly_targets(
 _PLAIN_NAMES = {"theta": "Theta", "ses": "simple smoothing", "snaive": "seasonal naive"}
 
 
-def method_sentence(method: str, components: list[str], smape: float | None, note: str) -> str:
+def method_sentence(
+    method: str, components: list[str], smape: float | None, note: str, periods: int = 0
+) -> str:
     """ "Auto combined Theta and damped trend. Over the last 12 months ... off by 8% ..."."""
     if method == "auto" and components:
         names = [_PLAIN_NAMES.get(c, c) for c in components]
@@ -217,7 +219,11 @@ def method_sentence(method: str, components: list[str], smape: float | None, not
     else:
         first = f"Method used: {method}."
     if smape is not None:
-        return f"{first} Over the past months this method was off by {smape:.0f}% on average."
+        span = "the last month" if periods == 1 else f"the last {periods} months"
+        return (
+            f"{first} Over {span} this method would have been off by {smape:.0f}% on average "
+            "(forecast from the month before them)."
+        )
     return f"{first} {note}".strip() if note else first
 
 
@@ -247,7 +253,12 @@ def revenue_forecast(
     history_months = tuple(month_range(min(past), start + -1)) if past else ()
     history = tuple(from_minor(actual.get(m, 0)) for m in history_months)
     months = tuple(start + i for i in range(horizon))
-    result = forecast([float(v) for v in history], horizon, method=method, level=level)
+    # At least a year ahead, so "over the last 12 months ... off by" is checked on a full year
+    # whatever the horizon shown; the months beyond the horizon are dropped.
+    full = forecast([float(v) for v in history], max(horizon, 12), method=method, level=level)
+    result = replace(
+        full, mean=full.mean[:horizon], lower=full.lower[:horizon], upper=full.upper[:horizon]
+    )
 
     def money(values: list[float]) -> tuple[Decimal, ...]:
         return tuple(round_money(Decimal(repr(max(v, 0.0)))) for v in values)
@@ -255,9 +266,9 @@ def revenue_forecast(
     smape = result.backtest_smape
     if smape is not None:
         smape = float(smape)
-    sentence = method_sentence(result.method, list(result.components), smape, result.note)
-    if smape is not None and len(history) >= 12:
-        sentence = sentence.replace("the past months", "the last 12 months")
+    sentence = method_sentence(
+        result.method, list(result.components), smape, result.note, result.backtest_periods
+    )
     if not history:
         sentence = (
             "There is no actual revenue of a complete month yet: enter it on the Actuals tab "

@@ -62,9 +62,20 @@ def test_auto_says_what_it_did(empty_plan: Plan) -> None:
     _line_plan(empty_plan)
     result = revenue_forecast(empty_plan, horizon=2, today=TODAY)
     assert result.requested == "auto"
-    # 24 months of history: a back-test over the last 12 months is always possible.
-    assert "Over the last 12 months this method was off by" in result.sentence
-    assert result.sentence.endswith("% on average.")
+    # 24 months of history: the last 12 of them can be forecast from the 12 before, whatever
+    # the horizon shown, and the sentence gives that forecast's error.
+    import numpy as np
+
+    from planner.forecasting import forecast
+    from planner.forecasting.select import smape
+
+    line = [1000.0 + 100 * i for i in range(24)]
+    year_ago = forecast(line[:12], 12).mean
+    expected = smape(np.array(line[12:]), np.array(year_ago))
+    assert f"Over the last 12 months this method would have been off by {expected:.0f}% " in (
+        result.sentence
+    )
+    assert result.sentence.endswith("(forecast from the month before them).")
 
 
 def test_one_offering_and_unknown_names(empty_plan: Plan) -> None:
