@@ -32,6 +32,7 @@ from planner.queries import Choice, DealChoices, DealDetail, deal_choices, deal_
 from planner.services.commands import Command
 from planner.services.deals import DealFields, add_deal, lose_deal, reopen_deal, update_deal
 from planner.services.errors import NotFoundError, ValidationError
+from ui.models.formats import decimal_mark
 from ui.profile_dialog import FieldMessage
 from ui.undo import PlanOperations
 
@@ -184,7 +185,11 @@ class DealDialog(QDialog):
     def fields(self) -> DealFields:
         """What the form holds; raises ValidationError (with the field) for unreadable text."""
         try:
-            amount = parse_money(self.amount.text()) if self.amount.text().strip() else Decimal(0)
+            amount = (
+                parse_money(self.amount.text(), decimal_mark())
+                if self.amount.text().strip()
+                else Decimal(0)
+            )
         except MoneyError as exc:
             raise ValidationError(str(exc), "amount") from None
         text = self.probability.text().strip().rstrip("%").strip()

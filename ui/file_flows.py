@@ -8,15 +8,29 @@ as the one sentence the core gives; a file that cannot be opened is left untouch
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBox
 
-from planner.db.plan import SUFFIX, Plan, PlanError, create_plan, open_plan
+from planner.backups import AutoBackup, Backup
+from planner.db.plan import (
+    SUFFIX,
+    Plan,
+    PlanError,
+    UpgradeCancelled,
+    create_plan,
+    open_plan,
+    read_only_reason,
+)
+from planner.instance_lock import LockHeld, PlanLock
 from ui import settings as opt
 from ui.new_plan_dialog import NewPlanDetails, NewPlanDialog
+from ui.restore_backup_dialog import RestoreBackupDialog, backup_store
+from ui.second_instance import ask_open_read_only, ask_open_read_only_file
+from ui.upgrade_progress import UpgradeProgressDialog
 
 if TYPE_CHECKING:
     from ui.settings import Settings
@@ -33,12 +47,14 @@ class FileFlows(QMainWindow):
 
     settings: Settings
     _persist: bool
+    _lock: PlanLock | None = None
+    _auto_backup: AutoBackup | None = None
 
     @property
     def plan(self) -> Plan | None:
         raise NotImplementedError
 
-    def load_plan(self, plan: Plan, *, remember: bool = True) -> None:
+    def load_plan(self, plan: Plan, *, remember: bool = True, lock: PlanLock | None = None) -> None:
         raise NotImplementedError
 
     def _unload_plan(self) -> None:
@@ -59,12 +75,43 @@ class FileFlows(QMainWindow):
         if self.plan is not None and _same_file(self.plan.path, path):
             return True
         try:
-            plan = open_plan(path)
+            opened = self._open_guarded(path)
+        except UpgradeCancelled:
+            return False  # the user's own choice: the file was left as it was
         except PlanError as exc:
             self.report_open_error(str(exc))
             return False
-        self.load_plan(plan)
+        if opened is None:
+            return False
+        self.load_plan(opened[0], lock=opened[1])
         return True
+
+    def _open_guarded(self, path: Path) -> tuple[Plan, PlanLock | None] | None:
+        """Open ``path`` for editing while holding its lock. When another window has it
+        open, or the file cannot be written, ask whether to open it read-only; None when
+        the user said no. Raises ``PlanError`` for a file that cannot be opened at all."""
+        reason = read_only_reason(path)
+        if reason is not None:
+            if not ask_open_read_only_file(self, path, reason):
+                return None
+            return open_plan(path, read_only=True), None
+        lock = None
+        if path.is_file():  # a missing file or a folder gets no lock file beside it
+            try:
+                lock = PlanLock.acquire(path)
+            except LockHeld as held:
+                if not ask_open_read_only(self, held):
+                    return None
+                return open_plan(path, read_only=True), None
+            except OSError:
+                pass  # no lock file can be made here: go on without one
+        try:
+            with UpgradeProgressDialog(self) as progress:  # shown only if an upgrade runs
+                return open_plan(path, progress=progress), lock
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
 
     def report_open_error(self, message: str) -> None:
         QMessageBox.critical(self, "Could Not Open the Plan", message)
@@ -75,12 +122,103 @@ class FileFlows(QMainWindow):
         if not last or not Path(last).is_file():
             return False
         try:
-            plan = open_plan(Path(last))
+            opened = self._open_guarded(Path(last))
         except PlanError as exc:
             self.statusBar().showMessage(str(exc), 15000)
             return False
-        self.load_plan(plan, remember=remember)
+        if opened is None:
+            return False
+        self.load_plan(opened[0], remember=remember, lock=opened[1])
         return True
+
+    # ----- lock and automatic backups of the open plan ----------------------------------
+    def _guard_plan(self, plan: Plan, lock: PlanLock | None) -> None:
+        """Once ``plan`` is shown: hold its lock, take the opening backup, and watch edits."""
+        self._lock = lock
+        self._auto_backup = None
+        if plan.read_only or not self._persist:  # timing runs write nothing
+            return
+        minutes = self.settings.get(opt.BACKUP_MINUTES)
+        self._auto_backup = AutoBackup(backup_store(self.settings), plan, minutes=minutes)
+        self._backup_step(self._auto_backup.opened)
+
+    def _plan_edited(self) -> None:
+        if self._auto_backup is not None:
+            self._backup_step(self._auto_backup.edited)
+
+    def _close_guarded(self, plan: Plan) -> None:
+        """Close ``plan``: the closing backup first (if it changed), then the lock goes."""
+        auto, self._auto_backup = self._auto_backup, None
+        if auto is not None and auto.plan is plan:
+            self._backup_step(auto.closed)
+        plan.close()
+        lock, self._lock = self._lock, None
+        if lock is not None:
+            lock.release()
+
+    def _backup_step(self, step: Callable[[], Backup | None]) -> None:
+        # A failed backup must never stop the user working; it is said in the status bar.
+        try:
+            step()
+        except (PlanError, OSError) as exc:
+            self.statusBar().showMessage(f"An automatic backup could not be made: {exc}", 15000)
+
+    def restore_backup(self) -> None:
+        """File > Restore from Backup…: choose a copy, confirm, and go back to it."""
+        plan = self.plan
+        if plan is None or plan.read_only:
+            return
+        store = backup_store(self.settings)
+        dialog = RestoreBackupDialog(store, plan.path, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._restore_chosen(dialog.chosen()))
+        dialog.open()
+
+    def _restore_chosen(self, backup: Backup | None) -> None:
+        plan = self.plan
+        if backup is None or plan is None:
+            return
+        when = f"{backup.taken_at:%d %b %Y at %H:%M:%S}"
+        answer = QMessageBox.question(
+            self,
+            "Restore from Backup",
+            f"Go back to the copy of '{plan.path.name}' from {when}? The plan as it is now "
+            "is kept as a backup first, so you can return to it the same way.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        path, lock = plan.path, self._lock
+        self._lock = None  # held on to through the restore: no other window slips in
+        self._auto_backup = None  # the restore keeps its own "before restore" copy
+        self._unload_plan()
+        message = None
+        kept = None
+        try:
+            current = open_plan(path)
+            try:
+                kept = backup_store(self.settings).restore(backup, current)
+            finally:
+                current.close()
+        except PlanError as exc:
+            message = str(exc)  # the plan was left as it was
+        try:
+            restored = open_plan(path)
+        except PlanError as exc:
+            if lock is not None:
+                lock.release()
+            self._show_start_page()
+            QMessageBox.critical(self, "Could Not Open the Plan", str(exc))
+            return
+        self.load_plan(restored, remember=False, lock=lock)
+        if message is not None:
+            QMessageBox.warning(self, "Could Not Restore the Backup", message)
+            return
+        kept_as = (
+            f" The plan as it was is kept as the copy from {kept.taken_at:%H:%M:%S}."
+            if kept
+            else ""
+        )
+        self.statusBar().showMessage(f"Restored the copy from {when}.{kept_as}", 15000)
 
     def open_dialog(self) -> None:
         name, _filter = QFileDialog.getOpenFileName(
@@ -163,7 +301,11 @@ class FileFlows(QMainWindow):
         except (PlanError, OSError) as exc:
             QMessageBox.critical(self, "Could Not Create the Plan", _sentence(exc, path))
             return
-        self.load_plan(plan)
+        try:
+            lock: PlanLock | None = PlanLock.acquire(path)
+        except (LockHeld, OSError):
+            lock = None  # brand new, so no other window can have it open for long
+        self.load_plan(plan, lock=lock)
 
     def new_from_sample(self) -> None:
         path = self._ask_save_path("Save the Sample Plan As", f"Sample bakery{SUFFIX}")

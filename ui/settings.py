@@ -45,6 +45,9 @@ WINDOW = "window"
 RECENT_FILES: Option[list[str]] = Option(USER, "recent_files", list, [])
 LAST_PLAN: Option[str] = Option(USER, "last_plan", str, "")
 LAST_TAB: Option[str] = Option(USER, "last_tab", str, "")
+# Automatic backups (planner.backups): how many copies of each plan, and how often while editing.
+BACKUP_COUNT: Option[int] = Option(USER, "backup_count", int, 10)
+BACKUP_MINUTES: Option[int] = Option(USER, "backup_minutes", int, 10)
 WINDOW_GEOMETRY: Option[QByteArray] = Option(WINDOW, "geometry", QByteArray, QByteArray())
 WINDOW_STATE: Option[QByteArray] = Option(WINDOW, "state", QByteArray, QByteArray())
 SPLITTER_STATE: Option[QByteArray] = Option(WINDOW, "splitter", QByteArray, QByteArray())
@@ -53,6 +56,8 @@ OPTIONS: tuple[Option[Any], ...] = (
     RECENT_FILES,
     LAST_PLAN,
     LAST_TAB,
+    BACKUP_COUNT,
+    BACKUP_MINUTES,
     WINDOW_GEOMETRY,
     WINDOW_STATE,
     SPLITTER_STATE,

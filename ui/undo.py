@@ -9,13 +9,18 @@ in the meantime) is reported through ``failed`` and leaves the stack where it wa
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from sqlalchemy.exc import SQLAlchemyError
 
-from planner.db.plan import Plan
+from planner.db.plan import READ_ONLY_MESSAGE, Plan
 from planner.services.commands import Change, Command, execute, undo
 from planner.services.errors import NotFoundError, ValidationError
+
+if TYPE_CHECKING:
+    from ui.period_state import PeriodState
 
 
 class PlanUndoCommand(QUndoCommand):
@@ -48,10 +53,27 @@ class PlanOperations(QObject):
         self.plan = plan
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(500)
+        self._period_state: PeriodState | None = None
+
+    @property
+    def period_state(self) -> PeriodState:
+        """The period every tab of this plan shows (built on first use: the current fiscal
+        year as of ``ui.tabs.base.today()``, which tests pin)."""
+        if self._period_state is None:
+            from ui.period_state import PeriodState
+            from ui.tabs import base  # late: base imports this module
+
+            state = PeriodState.for_plan(self.plan, lambda: base.today(), self)
+            self.changed.connect(state.on_plan_changed)
+            self._period_state = state
+        return self._period_state
 
     def run(self, command: Command) -> bool:
         """Apply ``command`` and record it for undo. Returns False (and emits ``failed``)
         when it was refused; the database is then unchanged."""
+        if self.plan.read_only:
+            self.failed.emit(READ_ONLY_MESSAGE)
+            return False
         try:
             changes = execute(self.plan, command)
         except (ValidationError, NotFoundError) as exc:

@@ -7,10 +7,17 @@ rescales stored numbers, and display rounding follows the currency's own digits.
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 MINOR_PER_UNIT = 100
 _CENT = Decimal("0.01")
+# The largest amount a user may type: a trillion, far beyond any small business, and small
+# enough that tens of thousands of such figures still sum inside SQLite's 64-bit integers.
+MAX_AMOUNT = Decimal(10) ** 12
+_STORABLE = Decimal(10) ** 14  # what to_minor converts at all (derived sums may pass MAX)
+TOO_LARGE = "That amount is too large; the planner takes amounts up to 1,000,000,000,000."
+_DIGITS_AND_MARKS = re.compile(r"[0-9.,]+")
 
 # ISO 4217 codes offered in the profile dialog, with the digits shown after the point.
 CURRENCIES: dict[str, tuple[str, int]] = {
@@ -44,13 +51,19 @@ class MoneyError(ValueError):
 
 
 def to_minor(amount: Decimal | int | str) -> int:
-    """Return ``amount`` in integer hundredths, rounding half up (as an accountant would)."""
+    """Return ``amount`` in integer hundredths, rounding half up (as an accountant would).
+
+    Raises ``MoneyError`` for what is not a finite number, and for amounts beyond any
+    plan (``1e308``) that would overflow SQLite's 64-bit integers once summed.
+    """
     try:
         value = amount if isinstance(amount, Decimal) else Decimal(str(amount))
     except InvalidOperation as exc:
         raise MoneyError(f"'{amount}' is not an amount of money.") from exc
     if not value.is_finite():
         raise MoneyError(f"'{amount}' is not an amount of money.")
+    if abs(value) > _STORABLE:
+        raise MoneyError(TOO_LARGE)
     return int((value * MINOR_PER_UNIT).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
@@ -59,11 +72,18 @@ def from_minor(minor: int) -> Decimal:
     return (Decimal(minor) / MINOR_PER_UNIT).quantize(_CENT)
 
 
-def parse_money(text: str) -> Decimal:
+def parse_money(text: str, decimal_mark: str | None = None) -> Decimal:
     """Read an amount typed by a user: ``1234.5``, ``1,234.50``, ``€ 1 234,50``, ``-20``.
 
-    A comma followed by exactly one or two digits at the end is a decimal comma;
-    otherwise commas, spaces and apostrophes group thousands.
+    Spaces, apostrophes and whichever of comma and point is not the decimal mark group
+    thousands. When both appear, the last one is the decimal mark; a lone mark followed by
+    other than exactly three digits (``12,5``, ``1.50``) can only be one. Only a lone mark
+    before three digits (``1,234``, ``1.234``) is ambiguous: ``decimal_mark`` (the user's
+    locale's, "," or ".") decides it, else a comma groups and a point is decimal.
+
+    Refused, with one plain sentence: text that is not a plain number (``1e5``, ``NaN``,
+    ``inf``, letters, ``12..3``) and amounts above ``MAX_AMOUNT``. More than two decimals
+    are kept here and rounded to cents when stored.
     """
     cleaned = text.strip()
     for symbol in ("€", "$", "£", "¥", "₹", "₩", "R$", "kr", "zł", "CHF", "\u00a0", "\u202f"):
@@ -71,21 +91,52 @@ def parse_money(text: str) -> Decimal:
     cleaned = cleaned.strip()
     if not cleaned:
         raise MoneyError("Enter an amount, for example 1250 or 1,250.00.")
-    negative = cleaned.startswith("-") or (cleaned.startswith("(") and cleaned.endswith(")"))
-    cleaned = cleaned.strip("-()").strip()
-    head, sep, tail = cleaned.rpartition(",")
-    if sep and "." not in cleaned and len(tail) in (1, 2) and tail.isdigit():
-        cleaned = head + "." + tail
-    elif "," in cleaned and "." in cleaned and cleaned.rfind(",") > cleaned.rfind("."):
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    cleaned = cleaned.replace(",", "").replace(" ", "").replace("'", "")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation as exc:
-        raise MoneyError(f"'{text}' is not an amount of money.") from exc
-    if not value.is_finite():
-        raise MoneyError(f"'{text}' is not an amount of money.")
+    negative = cleaned.startswith(("-", "\u2212")) or (
+        cleaned.startswith("(") and cleaned.endswith(")")
+    )
+    cleaned = cleaned.strip("-\u2212()").strip()
+    cleaned = cleaned.replace(" ", "").replace("'", "").replace("\u2019", "")
+    number = _plain_number(cleaned, decimal_mark)
+    if number is None:
+        raise MoneyError(f"'{text.strip()}' is not an amount of money.")
+    value = Decimal(number)
+    if value > MAX_AMOUNT:
+        raise MoneyError(TOO_LARGE)
     return -value if negative else value
+
+
+def _plain_number(cleaned: str, decimal_mark: str | None) -> str | None:
+    """``cleaned`` (digits, commas and points only) as "1234.5", or None when it is not."""
+    if not _DIGITS_AND_MARKS.fullmatch(cleaned):
+        return None
+    commas, points = cleaned.count(","), cleaned.count(".")
+    decimal = ""  # no mark, or one mark repeated: it groups thousands
+    if commas and points:
+        decimal = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
+    elif commas + points == 1:
+        mark = "," if commas else "."
+        if len(cleaned.rpartition(mark)[2]) != 3:
+            decimal = mark
+        elif decimal_mark is not None:
+            decimal = mark if decimal_mark == mark else ""
+        else:
+            decimal = "." if mark == "." else ""
+    whole, fraction = cleaned, ""
+    if decimal:
+        whole, _sep, fraction = cleaned.rpartition(decimal)
+        if not fraction.isdigit() or decimal in whole:
+            return None
+    groups = re.split(r"[.,]", whole)
+    if len(groups) > 1 and not (
+        len({c for c in whole if c in ".,"}) == 1
+        and 1 <= len(groups[0]) <= 3
+        and all(len(g) in (2, 3) for g in groups[1:])  # 2 for lakh grouping: 12,34,567
+    ):
+        return None
+    digits = "".join(groups)
+    if (digits and not digits.isdigit()) or not (digits or fraction):
+        return None
+    return f"{digits or '0'}.{fraction}" if fraction else digits
 
 
 def round_money(amount: Decimal) -> Decimal:

@@ -41,6 +41,7 @@ from planner.io.actuals_mapping import (
 )
 from planner.io.tabular import SourceTable, read_table
 from planner.io.values import (
+    MAX_AMOUNT,
     DateOrder,
     default_date_order,
     header_signature,
@@ -79,6 +80,8 @@ __all__ = [
 ]
 
 KIND = "actuals"
+_MAX_QUANTITY = Decimal(10) ** 9
+_MAX_TOTAL_MINOR = 10**15  # a month's sum, as services.edit.money allows for one figure
 
 
 @dataclass(frozen=True)
@@ -206,8 +209,12 @@ def _amount(cells: list[str], mapping: ActualsMapping) -> tuple[Decimal, int | N
         if not text.strip():
             raise ValueError("the price is blank")
         amount = quantity * parse_amount(text, mark)
+    if abs(amount) > MAX_AMOUNT:
+        raise ValueError("the amount is too large")
     units = None
     if quantity is not None:
+        if abs(quantity) >= _MAX_QUANTITY:
+            raise ValueError("the quantity is too large")
         units = int(quantity.to_integral_value(rounding=ROUND_HALF_UP))
     return amount, units
 
@@ -270,6 +277,11 @@ def prepare(
         if product and product not in chosen:
             unmatched[product] += 1
         total = sums[(month, offering_id)]
+        if abs(total[0] + to_minor(amount)) >= _MAX_TOTAL_MINOR:
+            # Summing on could overflow the database's integers: refuse the line instead.
+            too_high = f"the sales of {month.name} {month.year} add up to more than a plan holds"
+            problems.append(LineProblem(row.line, too_high))
+            continue
         total[0] += to_minor(amount)
         total[1] += units or 0
         month_lines[month] += 1

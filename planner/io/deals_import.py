@@ -174,6 +174,12 @@ def prepare_import(
     Raises ``ValidationError`` (one plain sentence) when a row is bad and ``skip_bad`` is
     not set, when nothing can be imported, or when a CRM stage has no plan stage.
     """
+    if "title" not in source.mapping and "customer" not in source.mapping:
+        # Every row would be "the deal has no name": say what is wrong with the file once.
+        raise ValidationError(
+            f"No column of deal names or customers was recognised in "
+            f"{source.file_name or 'the file'}; choose its columns in the Import Deals wizard."
+        )
     deals, bad = parse_deals(source)
     if bad and not options.skip_bad:
         raise BadRowsError(bad)

@@ -1,10 +1,12 @@
 """Reading a CSV or Excel (.xlsx) export into a plain table of text cells.
 
-Exports come from anywhere: UTF-8 with or without a BOM or Windows-1252, commas,
+Exports come from anywhere: UTF-8 with or without a BOM, UTF-16 or Windows-1252, commas,
 semicolons or tabs, blank lines, duplicate or missing header names. ``read_table`` turns
 them into one shape (headers + rows of strings, each with its line number in the file) so
 the importers only deal with meaning. Anything unreadable raises ``ImportFileError`` whose
-text is one sentence for the user. openpyxl is imported only when an .xlsx is read.
+text is one sentence for the user. openpyxl is imported only when an .xlsx is read, and
+only after ``zip_guard`` has checked the archive (zip bombs, XML entity tricks). Limits on
+size, rows, columns and cells keep a hostile file from hanging the app or filling memory.
 """
 
 from __future__ import annotations
@@ -12,12 +14,21 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 MAX_FILE_BYTES = 200 * 1024 * 1024  # an export larger than this is not a sales list
 MAX_ROWS = 1_000_000
+MAX_COLUMNS = 1_000
+# Cells kept in memory (rows x used columns): bounds memory and time for any file that
+# passes the size limit (a 200 MB file of commas would otherwise be gigabytes of lists).
+MAX_CELLS = 25_000_000
+_SNIFF_CHARS = 256 * 1024
+_EXCEL_ROWS, _EXCEL_COLUMNS = 1_048_576, 16_384  # the most a real worksheet can have
 _DELIMITERS = (",", ";", "\t", "|")
 _SNIFF_LINES = 50
 
@@ -71,6 +82,11 @@ def read_table(path: str | Path) -> SourceTable:
     if head.startswith(b"PK"):
         return _read_xlsx(path)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            # Excel stores a password-protected workbook in the old container format.
+            raise ImportFileError(
+                f"{name} is password-protected: save it without a password and import that."
+            )
         raise ImportFileError(
             f"{name} is an old Excel file (.xls): save it as .xlsx or CSV and import that."
         )
@@ -79,12 +95,42 @@ def read_table(path: str | Path) -> SourceTable:
     return _read_csv(path)
 
 
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """ "utf-16-le"/"utf-16-be" when NUL bytes sit at every other position of mostly ASCII
+    text (an export written as UTF-16 without its BOM), else None."""
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    even = sample[0 : pairs * 2 : 2].count(0)
+    odd = sample[1 : pairs * 2 : 2].count(0)
+    if odd >= 0.9 * pairs and even == 0:
+        return "utf-16-le"
+    if even >= 0.9 * pairs and odd == 0:
+        return "utf-16-be"
+    return None
+
+
 def _decode(data: bytes, name: str) -> tuple[str, str]:
-    if b"\x00" in data[:65536]:
-        # UTF-16 exports start with a BOM; anything else with NUL bytes is binary.
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            return data.decode("utf-16"), "utf-16"
-        raise ImportFileError(f"{name} is not a text or Excel file.")
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        codec = "utf-32"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        codec = "utf-16"
+    elif b"\x00" in data[:65536]:
+        # Anything else with NUL bytes is binary, unless it is UTF-16 that lost its BOM.
+        found = _utf16_without_bom(data[:4096])
+        if found is None:
+            raise ImportFileError(f"{name} is not a text or Excel file.")
+        codec = found
+    else:
+        codec = ""
+    if codec:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            raise ImportFileError(
+                f"{name} is damaged: it is not valid {codec.upper()} text."
+            ) from None
+        return text.removeprefix("\ufeff"), codec
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     try:
@@ -95,7 +141,8 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
 
 def _detect_delimiter(text: str) -> str:
     """Pick the delimiter giving the most columns consistently over the first lines."""
-    sample_lines = [line for line in text.splitlines()[:_SNIFF_LINES] if line.strip()]
+    head = text[:_SNIFF_CHARS].splitlines()[:_SNIFF_LINES]
+    sample_lines = [line for line in head if line.strip()]
     best, best_score = ",", (0, 0)
     for delimiter in _DELIMITERS:
         try:
@@ -119,24 +166,60 @@ def _read_csv(path: Path) -> SourceTable:
     except OSError:
         raise ImportFileError(f"The file {name} could not be opened.") from None
     text, encoding = _decode(data, name)
+    del data  # the text is a copy: a large file is not held twice
     if not text.strip():
         raise ImportFileError(f"The file {name} is empty.")
     delimiter = _detect_delimiter(text)
     raw_rows: list[tuple[int, list[str]]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    budget = _Budget(name)
+    previous_end = 0
     try:
-        previous_end = 0
         for cells in reader:
             line = previous_end + 1
             previous_end = reader.line_num
-            raw_rows.append((line, [c.strip() for c in cells]))
-            if len(raw_rows) > MAX_ROWS:
-                raise ImportFileError(f"{name} has more than {MAX_ROWS:,} rows.")
-    except csv.Error:
+            kept = _trimmed([c.strip() for c in cells])
+            if kept:
+                budget.take(len(kept))
+                raw_rows.append((line, kept))
+    except csv.Error as exc:
+        line = previous_end + 1
+        # The limit is csv's process-wide default (131,072 characters); raising it would
+        # change every other reader in the process, and no real cell is that long.
+        if "field larger than field limit" in str(exc):
+            raise ImportFileError(
+                f"{name} has a cell of more than {csv.field_size_limit():,} characters "
+                f"starting on line {line} (perhaps a quote that is never closed)."
+            ) from None
         raise ImportFileError(
-            f"{name} could not be read as a table (line {previous_end + 1} is malformed)."
+            f"{name} could not be read as a table (line {line} is malformed)."
         ) from None
     return _build(raw_rows, name, encoding=encoding, delimiter=delimiter, sheet=None)
+
+
+class _Budget:
+    """Counts rows and kept cells while a file is read; refuses a file past the limits."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.rows = 0
+        self.cells = 0
+
+    def take(self, cells: int) -> None:
+        self.rows += 1
+        self.cells += cells
+        if self.rows > MAX_ROWS:
+            raise ImportFileError(f"{self.name} has more than {MAX_ROWS:,} rows.")
+        if self.cells > MAX_CELLS:
+            raise ImportFileError(f"{self.name} has too many cells to import at once.")
+
+
+def _trimmed(cells: list[str]) -> list[str]:
+    """``cells`` without its trailing empty cells (an empty list for a blank row)."""
+    end = len(cells)
+    while end and not cells[end - 1]:
+        end -= 1
+    return cells if end == len(cells) else cells[:end]
 
 
 def _cell_text(value: object) -> str:
@@ -160,26 +243,61 @@ def _read_xlsx(path: Path) -> SourceTable:
     import openpyxl  # type: ignore[import-untyped]  # lazily: only an Excel import pays
     from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
 
+    from planner.io.zip_guard import UnsafeWorkbookError, check_xlsx
+
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        raise ImportFileError(f"{name} is not a valid Excel file.") from None
-    try:
-        for sheet in book.worksheets:
-            raw_rows: list[tuple[int, list[str]]] = []
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                cells = [_cell_text(v) for v in values]
-                if any(cells):
-                    raw_rows.append((number, cells))
-                if len(raw_rows) > MAX_ROWS:
-                    raise ImportFileError(f"{name} has more than {MAX_ROWS:,} rows.")
-            if raw_rows:
-                return _build(raw_rows, name, encoding="xlsx", delimiter=None, sheet=sheet.title)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError):
-        raise ImportFileError(f"{name} is not a valid Excel file.") from None
-    finally:
-        book.close()
+        handle = path.open("rb")
+    except OSError:
+        raise ImportFileError(f"The file {name} could not be opened.") from None
+    # openpyxl reports a broken part by whatever its parsers raise (SyntaxError covers
+    # xml.etree's ParseError, zlib.error damaged compressed data).
+    broken = (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError,
+              TypeError, AttributeError, IndexError, SyntaxError, EOFError, OverflowError,
+              zlib.error)  # fmt: skip
+    with handle, warnings.catch_warnings():
+        # openpyxl warns about parts it skips (styles, extensions, odd definitions): they
+        # do not change the cell values read here, and the user cannot act on them.
+        warnings.simplefilter("ignore")
+        try:
+            check_xlsx(handle, name)
+            handle.seek(0)
+            # A file object, not the path: openpyxl refuses paths not ending in .xlsx.
+            book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        except UnsafeWorkbookError as exc:
+            raise ImportFileError(str(exc)) from None
+        except broken:
+            raise ImportFileError(f"{name} is not a valid Excel file.") from None
+        try:
+            for sheet in book.worksheets:
+                raw_rows = _sheet_rows(sheet, name)
+                if raw_rows:
+                    title = str(sheet.title)
+                    return _build(raw_rows, name, encoding="xlsx", delimiter=None, sheet=title)
+        except broken:
+            raise ImportFileError(f"{name} is not a valid Excel file.") from None
+        finally:
+            book.close()
     raise ImportFileError(f"The Excel file {name} has no data.")
+
+
+def _sheet_rows(sheet: Any, name: str) -> list[tuple[int, list[str]]]:
+    """The non-blank rows of a read-only sheet with their row numbers, within the limits."""
+    # The dimensions a file declares are not trusted: "A1:XFD1048576" would make openpyxl
+    # pad every row to 16,384 cells and yield a million rows.
+    sheet.reset_dimensions()
+    budget = _Budget(name)
+    raw_rows: list[tuple[int, list[str]]] = []
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if number > _EXCEL_ROWS:
+            # Blank rows are yielded too: a row numbered 10**12 must not be walked up to.
+            raise ImportFileError(f"{name} is not a valid Excel file.")
+        if len(values) > _EXCEL_COLUMNS:
+            raise ImportFileError(f"{name} is not a valid Excel file.")
+        cells = _trimmed([_cell_text(v) for v in values])
+        if cells:
+            budget.take(len(cells))
+            raw_rows.append((number, cells))
+    return raw_rows
 
 
 def _unique_headers(cells: list[str]) -> list[str]:
@@ -210,10 +328,15 @@ def _build(
     if not filled:
         raise ImportFileError(f"The file {name} is empty.")
     _header_line, header_cells = filled[0]
-    width = max(len(cells) for _line, cells in filled)
-    # Trailing empty columns (Excel's formatted-but-empty cells) are dropped.
-    while width > 1 and all(len(c) < width or not c[width - 1] for _l, c in filled):
-        width -= 1
+    # Trailing empty columns (Excel's formatted-but-empty cells) are dropped: the width is
+    # the last column with a value in any row.
+    width = max(1, *(len(_trimmed(cells)) for _line, cells in filled))
+    if width > MAX_COLUMNS:
+        raise ImportFileError(
+            f"{name} has more than {MAX_COLUMNS:,} columns, so it is not a sales or deals list."
+        )
+    if width * len(filled) > MAX_CELLS:
+        raise ImportFileError(f"{name} has too many cells to import at once.")
     header_cells = (header_cells + [""] * width)[:width]
     rows = [SourceRow(line, (cells + [""] * width)[:width]) for line, cells in filled[1:]]
     return SourceTable(_unique_headers(header_cells), rows, encoding, delimiter, sheet)

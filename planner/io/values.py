@@ -17,6 +17,10 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
+# A file's amount above what a user may type is a mistake, and would overflow SQLite's
+# integers once summed: parse_amount refuses it.
+from planner.domain.money import MAX_AMOUNT as MAX_AMOUNT
+
 DecimalMark = Literal[".", ","]
 DateOrder = Literal["DMY", "MDY", "YMD"]
 
@@ -32,6 +36,12 @@ _CURRENCY_TOKENS = sorted(
 )  # fmt: skip
 _SPACES = ("\u00a0", "\u202f", "\u2009", " ")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+
+
+def _quoted(text: str, limit: int = 40) -> str:
+    """``text`` in quotes for a message, shortened: a cell may be thousands of characters."""
+    text = text.strip()
+    return f"'{text}'" if len(text) <= limit else f"'{text[: limit - 1]}…'"
 
 
 def _clean_amount(text: str) -> tuple[str, bool]:
@@ -61,7 +71,8 @@ def parse_amount(text: str, decimal_mark: DecimalMark = ".") -> Decimal:
 
     Currency symbols/codes, spaces, apostrophes, "(12.50)" and "12.50-" (negative) are
     understood. Thousands separators must group by three, so "12,50" with "." is refused
-    rather than read as 1250. Raises ``ValueError`` ("'abc' is not an amount").
+    rather than read as 1250. Amounts above ``MAX_AMOUNT`` are refused. Raises
+    ``ValueError`` ("'abc' is not an amount").
     """
     if not text or not text.strip():
         raise ValueError("the amount is blank")
@@ -71,17 +82,19 @@ def parse_amount(text: str, decimal_mark: DecimalMark = ".") -> Decimal:
         head, mark, tail = cleaned.partition(decimal_mark)
         groups = head.split(thousands)
         if not (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
-            raise ValueError(f"'{text.strip()}' is not an amount")
+            raise ValueError(f"{_quoted(text)} is not an amount")
         cleaned = "".join(groups) + mark + tail
     cleaned = cleaned.replace(decimal_mark, ".")
     if cleaned.startswith("."):
         cleaned = "0" + cleaned
     if not _NUMBER.match(cleaned):
-        raise ValueError(f"'{text.strip()}' is not an amount")
+        raise ValueError(f"{_quoted(text)} is not an amount")
     try:
         value = Decimal(cleaned)
     except InvalidOperation as exc:  # pragma: no cover - the pattern already excludes this
-        raise ValueError(f"'{text.strip()}' is not an amount") from exc
+        raise ValueError(f"{_quoted(text)} is not an amount") from exc
+    if value > MAX_AMOUNT:
+        raise ValueError(f"{_quoted(text)} is too large an amount")
     return -value if negative else value
 
 
@@ -174,9 +187,9 @@ def parse_date(text: str, order: DateOrder = "DMY") -> dt.date:
             year_text = next((n for n in numbers if len(n) == 4), numbers[-1])
             numbers.remove(year_text)
             return dt.date(_year(year_text), month, int(numbers[0]))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a "year" of twenty digits
         pass
-    raise ValueError(f"'{raw}' is not a date")
+    raise ValueError(f"{_quoted(raw)} is not a date")
 
 
 def detect_date_order(samples: Iterable[str], default: DateOrder = "DMY") -> DateOrder:

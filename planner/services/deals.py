@@ -30,6 +30,7 @@ from planner.db.plan import UnitOfWork
 from planner.domain.money import to_minor
 from planner.domain.pipeline import DealStatus
 from planner.services.commands import Change
+from planner.services.edit import check_close_date, clean_text
 from planner.services.errors import NotFoundError, ValidationError
 
 LOST_REASON_REQUIRED = "Choose why the deal was lost."
@@ -114,6 +115,7 @@ def add_deal(uow: UnitOfWork, fields: DealFields, *, today: dt.date) -> DealComm
     values, stage = _validated(uow, fields)
     if stage.is_lost:
         raise ValidationError(LOST_REASON_REQUIRED, "stage")
+    check_close_date(values["expected_close"], today)
     values.update(created_on=today, lost_reason_id=None)
     events = [("created", "", stage.name)]
     if stage.is_won:
@@ -131,6 +133,8 @@ def update_deal(
     history; a move to the won or lost stage goes through ``move_deal``'s rules."""
     deal = _deal(uow, deal_id)
     values, stage = _validated(uow, fields)
+    if values["expected_close"] != deal.expected_close:
+        check_close_date(values["expected_close"], deal.created_on)
     events: list[tuple[str, str, str]] = []
     if stage.id != deal.stage_id:
         move = move_deal(uow, deal_id, stage.id, today=today)
@@ -221,6 +225,7 @@ def change_close_date(
 ) -> DealCommand:
     """Move the expected close date ("Change Expected Close"); counted as a slip."""
     deal = _deal(uow, deal_id)
+    check_close_date(expected_close, deal.created_on)
     events = []
     if expected_close != deal.expected_close:
         events.append(("close_date", _iso(deal.expected_close), _iso(expected_close)))
@@ -282,12 +287,12 @@ _LINKS: tuple[tuple[str, type[Any], str], ...] = (
 def _validated(uow: UnitOfWork, fields: DealFields) -> tuple[dict[str, Any], Stage]:
     """The record values of ``fields`` and its stage; raises ValidationError naming the
     field (``error.field``) with a plain message."""
-    customer = (fields.customer or "").strip()
+    customer = clean_text(fields.customer)
     if not customer:
         raise ValidationError("Enter the customer's name.", "customer")
     if len(customer) > 200:
         raise ValidationError("Keep the customer's name under 200 characters.", "customer")
-    title = (fields.title or "").strip()
+    title = clean_text(fields.title)
     if len(title) > 200:
         raise ValidationError("Keep the title under 200 characters.", "title")
     try:
@@ -300,7 +305,7 @@ def _validated(uow: UnitOfWork, fields: DealFields) -> tuple[dict[str, Any], Sta
         raise ValidationError("That amount is too large.", "amount")
     if fields.probability is not None and not 0 <= fields.probability <= 100:
         raise ValidationError("A probability is between 0 and 100 %.", "probability")
-    notes = (fields.notes or "").strip()
+    notes = clean_text(fields.notes, multiline=True)
     if len(notes) > 20000:
         raise ValidationError("Keep the notes under 20,000 characters.", "notes")
     values: dict[str, Any] = {

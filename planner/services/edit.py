@@ -9,9 +9,10 @@ basis points.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import func, select
@@ -30,17 +31,38 @@ from planner.db.models import (
     Target,
 )
 from planner.db.plan import UnitOfWork
-from planner.domain.money import to_minor
+from planner.domain.money import MAX_AMOUNT, TOO_LARGE, to_minor
 from planner.domain.pipeline import CHANNEL_KINDS, LIFECYCLE_STAGES, PRICING_APPROACHES
 from planner.services.commands import Change, UpdateFields
 from planner.services.errors import NotFoundError, ValidationError
 
 Rule = Callable[[Any], Any]
+# Dates a plan can hold: wide enough for any business, narrow enough to catch a typo (0226).
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2199, 12, 31)
 
 
-def text(max_len: int = 200, *, required: bool = False) -> Rule:
+# Characters no typed text needs: C0/C1 controls other than tab and line feed, lone
+# surrogates (a broken paste; SQLite cannot store them), and the byte-order mark.
+_JUNK = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufeff]")
+_LINE_BREAKS = re.compile(r"[ ]*[\t\r\n\u2028\u2029]+[ ]*")
+
+
+def clean_text(value: Any, *, multiline: bool = False) -> str:
+    """Typed or pasted text as stored: junk characters dropped, Windows line ends made
+    plain, and in a one-line field tabs and line breaks turned into single spaces.
+    Letters of every script, right-to-left marks and emoji are kept as typed."""
+    cleaned = "" if value is None else str(value)
+    cleaned = cleaned.replace("\r\n", "\n").replace("\r", "\n")
+    cleaned = _JUNK.sub("", cleaned)
+    if not multiline:
+        cleaned = _LINE_BREAKS.sub(" ", cleaned)
+    return cleaned.strip()
+
+
+def text(max_len: int = 200, *, required: bool = False, multiline: bool = False) -> Rule:
     def rule(value: Any) -> str:
-        cleaned = "" if value is None else str(value).strip()
+        cleaned = clean_text(value, multiline=multiline)
         if required and not cleaned:
             raise ValidationError("This cannot be empty.")
         if len(cleaned) > max_len:
@@ -51,16 +73,22 @@ def text(max_len: int = 200, *, required: bool = False) -> Rule:
 
 
 def long_text(value: Any) -> str:
-    return str(text(20000)(value))
+    return str(text(20000, multiline=True)(value))
 
 
 def money(*, allow_negative: bool = False) -> Rule:
     def rule(value: Any) -> int:
-        minor = to_minor(Decimal(str(value)) if not isinstance(value, Decimal) else value)
+        try:
+            amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+        except ArithmeticError:
+            raise ValidationError(f"'{value}' is not an amount of money.") from None
+        if not amount.is_finite():
+            raise ValidationError(f"'{value}' is not an amount of money.")
+        if abs(amount) > MAX_AMOUNT:
+            raise ValidationError(TOO_LARGE)
+        minor = to_minor(amount)
         if minor < 0 and not allow_negative:
             raise ValidationError("An amount cannot be negative here.")
-        if abs(minor) >= 10**15:
-            raise ValidationError("That amount is too large.")
         return minor
 
     return rule
@@ -94,7 +122,10 @@ def count(*, optional: bool = False) -> Rule:
 def percent_bp(low: int = 0, high: int = 10000) -> Rule:
     def rule(value: Any) -> int:
         try:
-            bp = int((Decimal(str(value)) * 100).to_integral_value())
+            number = Decimal(str(value))
+            if not number.is_finite():
+                raise InvalidOperation
+            bp = int((number * 100).to_integral_value())
         except ArithmeticError:
             raise ValidationError(f"'{value}' is not a percentage.") from None
         if not low <= bp <= high:
@@ -107,9 +138,11 @@ def percent_bp(low: int = 0, high: int = 10000) -> Rule:
 def probability(value: Any) -> int | None:
     if value is None or value == "":
         return None
-    number = count()(value)
-    assert isinstance(number, int)
-    if number > 100:
+    try:
+        number = count()(value)
+    except ValidationError:
+        number = None
+    if not isinstance(number, int) or number > 100:
         raise ValidationError("A probability is between 0 and 100 %.")
     return number
 
@@ -130,11 +163,17 @@ def date_or_none(value: Any) -> dt.date | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationError(f"'{value}' is not a date; write it as YYYY-MM-DD.") from None
+        day = value
+    else:
+        try:
+            day = dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ValidationError(f"'{value}' is not a date; write it as YYYY-MM-DD.") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError(
+            f"Enter a date between {FIRST_DAY.year} and {LAST_DAY.year}, not {day.isoformat()}."
+        )
+    return day
 
 
 def boolean(value: Any) -> bool:
@@ -146,6 +185,16 @@ def priority(value: Any) -> int:
     if number not in (1, 2, 3):
         raise ValidationError("Priority is 1 (high), 2 (medium) or 3 (low).")
     return int(number)
+
+
+def check_close_date(expected_close: dt.date | None, created_on: dt.date | None) -> None:
+    """A deal cannot be expected to close before the day it was created."""
+    if expected_close is not None and created_on is not None and expected_close < created_on:
+        raise ValidationError(
+            "The expected close date cannot be before the deal was created "
+            f"({created_on.isoformat()}).",
+            "expected_close",
+        )
 
 
 @dataclass(frozen=True)
@@ -258,8 +307,10 @@ def validate_field(model: type[Base], name: str, value: Any) -> Any:
     except ValidationError as exc:
         exc.field = name
         raise
-    except (ArithmeticError, ValueError, TypeError) as exc:
+    except (ValueError, TypeError) as exc:  # MoneyError and the like carry a sentence
         raise ValidationError(str(exc), name) from None
+    except ArithmeticError:  # decimal's own errors carry no words a user could read
+        raise ValidationError(f"'{value}' cannot be used here.", name) from None
 
 
 def change_field(
@@ -271,6 +322,8 @@ def change_field(
     row = uow.session.get(model, key)
     if row is None:
         raise NotFoundError(f"That {model.__tablename__.replace('_', ' ')} no longer exists.")
+    if isinstance(row, Deal) and name == "expected_close":
+        check_close_date(stored, row.created_on)
     if rule.unique:
         column = getattr(model, name)
         same_name = select(func.count()).select_from(model)

@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, select
 from planner.db.models import Channel, Offering, OfferingChannel, Segment, SegmentOffering
 from planner.db.plan import UnitOfWork
 from planner.services.commands import Change, InsertRow, UpdateFields
-from planner.services.edit import field_rule, money
+from planner.services.edit import clean_text, field_rule, money
 from planner.services.errors import NotFoundError, ValidationError
 from planner.services.records import DeleteRecord, SetLinks, dependents, describe_dependents
 
@@ -44,7 +44,7 @@ def _offering(uow: UnitOfWork, offering_id: int) -> Offering:
 
 def check_name(uow: UnitOfWork, name: str, *, other_than: int | None = None) -> str:
     """``name`` trimmed, or ValidationError when it is empty, too long or already taken."""
-    if not str(name or "").strip():
+    if not clean_text(name):
         raise ValidationError("An offering needs a name.", "name")
     try:
         cleaned = str(field_rule(Offering, "name").rule(name))

@@ -10,6 +10,7 @@ from planner.db.models import BusinessProfile, Deal, SalesRep, Target
 from planner.db.plan import UnitOfWork
 from planner.domain.money import CURRENCIES
 from planner.services.commands import Change
+from planner.services.edit import clean_text
 from planner.services.errors import ValidationError
 
 
@@ -43,7 +44,7 @@ def read_profile(uow: UnitOfWork) -> ProfileState:
 
 
 def validate_profile(state: ProfileState) -> ProfileState:
-    name = state.name.strip()
+    name = clean_text(state.name)
     if not name:
         raise ValidationError("Enter the business name.", "name")
     if len(name) > 200:
@@ -60,9 +61,11 @@ def validate_profile(state: ProfileState) -> ProfileState:
     seen: set[str] = set()
     reps = []
     for rep in state.reps:
-        rep_name = rep.name.strip()
+        rep_name = clean_text(rep.name)
         if not rep_name:
             raise ValidationError("A sales rep needs a name.", "reps")
+        if len(rep_name) > 200:
+            raise ValidationError("Keep each sales rep's name under 200 characters.", "reps")
         if rep_name.lower() in seen:
             raise ValidationError(f"'{rep_name}' is listed twice.", "reps")
         seen.add(rep_name.lower())

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from planner.db.models import Deal, Stage
 from planner.db.plan import UnitOfWork
 from planner.services.commands import Change, CompositeCommand, DeleteRow, InsertRow, UpdateFields
+from planner.services.edit import clean_text
 from planner.services.errors import NotFoundError, ValidationError
 
 
@@ -25,7 +26,7 @@ def _stage(uow: UnitOfWork, stage_id: int) -> Stage:
 
 
 def _clean_name(uow: UnitOfWork, name: str, stage_id: int | None) -> str:
-    cleaned = (name or "").strip()
+    cleaned = clean_text(name)
     if not cleaned:
         raise ValidationError("Give the stage a name.", "name")
     if len(cleaned) > 100:

@@ -52,6 +52,7 @@ class Dialogs:
     open_answers: list[Path] = field(default_factory=list)
     save_answers: list[Path] = field(default_factory=list)
     question_answer: QMessageBox.StandardButton = QMessageBox.StandardButton.Yes
+    read_only_answer: bool = False  # "Open Read-Only" (True) or "Cancel" for a locked plan
     messages: list[tuple[str, str, str]] = field(default_factory=list)  # kind, title, text
     file_captions: list[str] = field(default_factory=list)
 
@@ -86,6 +87,14 @@ def dialogs(monkeypatch: pytest.MonkeyPatch) -> Dialogs:
     monkeypatch.setattr(QFileDialog, "getSaveFileName", answer(state.save_answers))
     for kind in ("critical", "warning", "information", "question", "about"):
         monkeypatch.setattr(QMessageBox, kind, message(kind))
+
+    from ui.second_instance import ReadOnlyQuestion
+
+    def read_only_question(box: ReadOnlyQuestion) -> bool:
+        state.messages.append(("read-only", box.windowTitle(), box.text()))
+        return state.read_only_answer
+
+    monkeypatch.setattr(ReadOnlyQuestion, "ask", read_only_question)
     return state
 
 

@@ -88,3 +88,27 @@ def test_date_order_option_and_one_sentence_errors(tmp_path: Path) -> None:
         1,
         "data.csv is not a text or Excel file.",
     )
+
+
+def test_a_plan_open_in_a_window_is_not_written_by_an_import(tmp_path: Path) -> None:
+    # A window holds the plan's lock; the command must not write under it.
+    from planner.instance_lock import PlanLock
+
+    plan = make_plan(tmp_path)
+    sales = tmp_path / "sales.csv"
+    sales.write_text("Date,Product,Amount\n2026-03-15,Tea,10.00\n", encoding="utf-8")
+    before = plan.read_bytes()
+    lock = PlanLock.acquire(plan)
+    try:
+        refused = run_app("import-actuals", str(plan), str(sales), tmp_path=tmp_path)
+    finally:
+        lock.release()
+    assert refused.returncode == 1
+    assert refused.stderr.count("\n") == 1
+    assert "is open in another window of the planner" in refused.stderr
+    assert "Close it there first" in refused.stderr
+    assert plan.read_bytes() == before
+    done = run_app("import-actuals", str(plan), str(sales), tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert actuals(plan) == {("2026-03", "Tea"): (1000, None)}
+    assert not (tmp_path / "shop.smplan.lock").exists()

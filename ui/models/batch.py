@@ -95,7 +95,7 @@ def read_cell(formats: Formats, row: Any, column: Column[Any], text: str) -> Any
         return None if current is None else CLEAR
     if text.strip() == edit_text(formats, kind, current).strip():
         return None
-    typed = parse_input(kind, text)
+    typed = parse_input(kind, text, formats.locale.decimalPoint())
     if kind is Kind.DATE:
         typed = read_date(typed, formats.locale)
     return None if _same(kind, typed, current) else typed

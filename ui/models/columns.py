@@ -131,11 +131,12 @@ def sort_key(value: Any) -> tuple[int, Any]:
     return (0, value.casefold() if isinstance(value, str) else value)
 
 
-def parse_input(kind: Kind, text: str) -> Any:
-    """Read what a user typed into a cell of ``kind``; raises MoneyError or ValidationError."""
+def parse_input(kind: Kind, text: str, decimal_mark: str | None = None) -> Any:
+    """Read what a user typed into a cell of ``kind``; raises MoneyError or ValidationError.
+    ``decimal_mark`` is the user's locale's, for amounts such as 1,234 (see parse_money)."""
     text = text.strip()
     if kind is Kind.MONEY:
-        return parse_money(text)
+        return parse_money(text, decimal_mark)
     if kind is Kind.PERCENT:
         cleaned = text.rstrip("%").strip().replace(",", ".")
         try:

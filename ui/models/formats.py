@@ -27,6 +27,11 @@ def display_locale() -> QLocale:
     return locale
 
 
+def decimal_mark() -> str:
+    """The user's decimal mark ("," or "."), for reading amounts typed in forms."""
+    return display_locale().decimalPoint()
+
+
 def currency_symbol(code: str, locale: QLocale) -> str:
     """The symbol to show for ``code``: the locale's own when it is the local currency."""
     if locale.currencySymbol(QLocale.CurrencySymbolFormat.CurrencyIsoCode) == code:
@@ -56,8 +61,13 @@ class Formats:
         return f"{self.locale.negativeSign()}{text}" if amount < 0 else text
 
     def money_edit(self, amount: Decimal | None) -> str:
-        """The amount as a user edits it: digits and a point, no symbol or grouping."""
-        return "" if amount is None else f"{amount:.2f}"
+        """The amount as a user edits it: digits and the locale's decimal mark ("1234,50" in
+        a decimal-comma locale), no symbol or grouping; parse_money reads it back."""
+        if amount is None:
+            return ""
+        text = f"{amount:.2f}"
+        mark = self.locale.decimalPoint()
+        return text.replace(".", ",") if mark == "," else text
 
     def percent(self, value: Decimal | None, decimals: int = 1) -> str:
         if value is None:

@@ -1,0 +1,185 @@
+"""Automatic backups: copies taken with the backup API, rotated to the newest N, identical
+copies not kept twice, the schedule (open, every N minutes while editing, close), and a
+restore that keeps the current plan first so it can be undone."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from planner.backups import (
+    BEFORE_RESTORE,
+    CLOSED,
+    EDITING,
+    OPENED,
+    AutoBackup,
+    BackupStore,
+)
+from planner.db.plan import Plan, PlanError, create_plan, open_plan
+from planner.services.commands import execute
+from planner.services.offerings import add_offering
+
+
+def _offerings(path: Path) -> list[str]:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return [row[0] for row in conn.execute("SELECT name FROM offering ORDER BY name")]
+    finally:
+        conn.close()
+
+
+def _add(plan: Plan, name: str) -> None:
+    with plan.uow() as uow:
+        command = add_offering(uow, name)
+    execute(plan, command)
+
+
+@pytest.fixture
+def plan(tmp_path: Path) -> Iterator[Plan]:
+    (tmp_path / "work").mkdir()
+    plan = create_plan(tmp_path / "work" / "bakery.smplan", "Bakery")
+    yield plan
+    plan.close()
+
+
+def test_copies_are_whole_plans_kept_per_plan_and_rotated(plan: Plan, tmp_path: Path) -> None:
+    store = BackupStore(tmp_path / "backups", keep=3)
+    first = store.take(plan, OPENED)
+    assert first is not None and first.reason == OPENED
+    assert first.path.parent == store.folder_for(plan.path)
+    assert first.path.parent.parent == tmp_path / "backups"
+    assert first.size == first.path.stat().st_size > 0
+    # Nothing changed: the same content is not kept twice.
+    assert store.take(plan, EDITING) is None
+    assert len(store.backups(plan.path)) == 1
+    for n in range(5):
+        _add(plan, f"Cake {n}")
+        assert store.take(plan, EDITING) is not None
+    kept = store.backups(plan.path)
+    assert len(kept) == 3  # rotated to the newest three
+    assert [b.taken_at for b in kept] == sorted((b.taken_at for b in kept), reverse=True)
+    # Newest first, and each is a complete plan that opens on its own.
+    assert _offerings(kept[0].path) == [f"Cake {n}" for n in range(5)]
+    assert _offerings(kept[2].path) == [f"Cake {n}" for n in range(3)]
+    for backup in kept:
+        assert not backup.path.with_name(backup.path.name + "-wal").exists()
+        with open_plan(backup.path, read_only=True) as copy:
+            assert copy.schema_version == plan.schema_version
+
+
+def test_two_plans_with_the_same_name_keep_separate_backups(tmp_path: Path) -> None:
+    store = BackupStore(tmp_path / "backups")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    with (
+        create_plan(tmp_path / "a" / "Plan.smplan", "A") as a,
+        create_plan(tmp_path / "b" / "Plan.smplan", "B") as b,
+    ):
+        store.take(a, OPENED)
+        store.take(b, OPENED)
+    assert store.folder_for(a.path) != store.folder_for(b.path)
+    assert len(store.backups(a.path)) == len(store.backups(b.path)) == 1
+
+
+def test_schedule_opened_every_n_minutes_and_on_close(plan: Plan, tmp_path: Path) -> None:
+    now = [1000.0]
+    store = BackupStore(tmp_path / "backups", keep=10)
+    auto = AutoBackup(store, plan, minutes=10, clock=lambda: now[0])
+    assert auto.opened() is not None
+    _add(plan, "Bread")
+    now[0] += 60  # a minute later: too soon for another copy
+    assert auto.edited() is None
+    _add(plan, "Rolls")
+    now[0] += 9 * 60 + 1  # ten minutes after the first copy
+    taken = auto.edited()
+    assert taken is not None and taken.reason == EDITING
+    assert _offerings(taken.path) == ["Bread", "Rolls"]
+    _add(plan, "Tarts")
+    now[0] += 5
+    assert auto.edited() is None
+    closing = auto.closed()  # edited since the last copy
+    assert closing is not None and closing.reason == CLOSED
+    assert _offerings(closing.path) == ["Bread", "Rolls", "Tarts"]
+    assert auto.closed() is None  # nothing new since
+
+
+def test_no_copies_of_a_plan_opened_read_only(plan: Plan, tmp_path: Path) -> None:
+    store = BackupStore(tmp_path / "backups")
+    with open_plan(plan.path, read_only=True) as viewer:
+        auto = AutoBackup(store, viewer)
+        assert auto.opened() is None
+        assert auto.closed() is None
+    assert store.backups(plan.path) == []
+
+
+def test_restore_replaces_the_plan_and_can_be_undone(plan: Plan, tmp_path: Path) -> None:
+    store = BackupStore(tmp_path / "backups", keep=2)
+    path = plan.path
+    _add(plan, "Bread")
+    old = store.take(plan, OPENED)
+    assert old is not None
+    _add(plan, "Wedding cakes")
+    kept = store.restore(old, plan)
+    assert kept is not None and kept.reason == BEFORE_RESTORE
+    assert _offerings(path) == ["Bread"]
+    assert sorted(p.name for p in path.parent.iterdir()) == ["bakery.smplan"]
+    # Undo the restore by restoring the copy it kept first.
+    reopened = open_plan(path)
+    store.restore(kept, reopened)
+    assert _offerings(path) == ["Bread", "Wedding cakes"]
+    with open_plan(path) as again:
+        _add(again, "Pies")  # the restored file is a working plan
+    assert _offerings(path) == ["Bread", "Pies", "Wedding cakes"]
+    assert len(store.backups(path)) == 2
+
+
+def test_restoring_a_broken_copy_leaves_the_plan_alone(plan: Plan, tmp_path: Path) -> None:
+    store = BackupStore(tmp_path / "backups")
+    _add(plan, "Bread")
+    broken = tmp_path / "broken.smplan"
+    broken.write_bytes(b"not a plan at all")
+    with pytest.raises(PlanError, match="not a plan file"):
+        store.restore(broken, plan)
+    _add(plan, "Rolls")  # still open and usable
+    assert _offerings(plan.path) == ["Bread", "Rolls"]
+    assert store.backups(plan.path) == []
+
+
+def test_a_backup_folder_that_cannot_be_made_is_one_sentence(plan: Plan, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    store = BackupStore(blocker / "backups")
+    with pytest.raises(PlanError, match="could not be made"):
+        store.take(plan, OPENED)
+
+
+def test_money_in_a_copy_is_exact(plan: Plan, tmp_path: Path) -> None:
+    from planner.db.models import Offering
+    from planner.services.edit import change_field
+
+    _add(plan, "Bread")
+    with plan.uow() as uow:
+        offering_id = uow.session.query(Offering).one().id
+        command = change_field(uow, Offering, offering_id, "list_price_minor", Decimal("3.45"))
+    execute(plan, command)
+    copy = BackupStore(tmp_path / "backups").take(plan, OPENED)
+    assert copy is not None
+    conn = sqlite3.connect(copy.path)
+    try:
+        assert conn.execute("SELECT list_price_minor FROM offering").fetchone() == (345,)
+    finally:
+        conn.close()
+
+
+def test_a_read_only_plan_builds_commands_but_never_commits(plan: Plan) -> None:
+    _add(plan, "Bread")
+    with open_plan(plan.path, read_only=True) as viewer:
+        with viewer.uow() as uow:
+            command = add_offering(uow, "Rolls")  # reading to build a command works
+        with pytest.raises(PlanError, match="open read-only"):
+            execute(viewer, command)
+    assert _offerings(plan.path) == ["Bread"]
