@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June",
@@ -193,3 +194,93 @@ class FiscalQuarter:
 
     def __str__(self) -> str:
         return f"{self.fiscal_year.year}-Q{self.number}"
+
+
+PeriodKind = Literal["year", "quarter", "months"]
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodRange:
+    """The months a view looks at: a whole fiscal year, one of its quarters, or a run of
+    its months ("Mar–Jun 2027").
+
+    A range always lies inside its ``fiscal_year`` (``first <= last``, both in the year):
+    the owner plans and reviews one fiscal year at a time, targets and budgets are per
+    fiscal year, and a range that crossed years would have no single target to compare
+    with. ``kind`` follows the months, so ``months_between`` over exactly one quarter is a
+    quarter.
+    """
+
+    fiscal_year: FiscalYear
+    first: Month
+    last: Month
+
+    def __post_init__(self) -> None:
+        if self.first > self.last:
+            raise PeriodError(f"A period must start before it ends ({self.first} > {self.last}).")
+        if self.first not in self.fiscal_year or self.last not in self.fiscal_year:
+            raise PeriodError(
+                f"{self.first} to {self.last} is not inside {self.fiscal_year.label} "
+                f"({self.fiscal_year.first_month} to {self.fiscal_year.last_month})."
+            )
+
+    @classmethod
+    def year(cls, fiscal_year: FiscalYear) -> PeriodRange:
+        return cls(fiscal_year, fiscal_year.first_month, fiscal_year.last_month)
+
+    @classmethod
+    def quarter(cls, quarter: FiscalQuarter) -> PeriodRange:
+        return cls(quarter.fiscal_year, quarter.first_month, quarter.last_month)
+
+    @classmethod
+    def months_between(cls, fiscal_year: FiscalYear, first: Month, last: Month) -> PeriodRange:
+        """The months ``first`` to ``last`` (both included) of ``fiscal_year``; raises
+        ``PeriodError`` when they are reversed or not inside the year."""
+        return cls(fiscal_year, first, last)
+
+    @property
+    def months(self) -> list[Month]:
+        return list(month_range(self.first, self.last))
+
+    @property
+    def as_quarter(self) -> FiscalQuarter | None:
+        """The fiscal quarter this range is exactly, else None."""
+        offset = self.first - self.fiscal_year.first_month
+        if offset % 3 == 0 and self.last - self.first == 2:
+            return FiscalQuarter(self.fiscal_year, offset // 3 + 1)
+        return None
+
+    @property
+    def kind(self) -> PeriodKind:
+        if self.first == self.fiscal_year.first_month and self.last == self.fiscal_year.last_month:
+            return "year"
+        if self.as_quarter is not None:
+            return "quarter"
+        return "months"
+
+    @property
+    def label(self) -> str:
+        """ "FY 2026/27", "Q2 FY 2026/27", "Mar 2027", "Mar–Jun 2027" or "Nov 2026–Feb 2027"."""
+        kind = self.kind
+        if kind == "year":
+            return self.fiscal_year.label
+        quarter = self.as_quarter
+        if quarter is not None:
+            return quarter.label
+        if self.first == self.last:
+            return self.first.short_label
+        if self.first.year == self.last.year:
+            return f"{self.first.name[:3]}–{self.last.short_label}"
+        return f"{self.first.short_label}–{self.last.short_label}"
+
+    def in_year(self, fiscal_year: FiscalYear) -> PeriodRange:
+        """The same stretch of the year (the same quarter, the same month positions) in
+        another fiscal year: what a view shows when the owner switches years."""
+        shift = fiscal_year.first_month - self.fiscal_year.first_month
+        return PeriodRange(fiscal_year, self.first + shift, self.last + shift)
+
+    def __contains__(self, month: object) -> bool:
+        return isinstance(month, Month) and self.first <= month <= self.last
+
+    def __str__(self) -> str:
+        return self.label

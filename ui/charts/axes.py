@@ -18,6 +18,7 @@ from typing import Literal
 from PySide6.QtCore import QLocale
 from PySide6.QtGui import QFontMetricsF
 
+from planner.domain.periods import FiscalQuarter, Month, PeriodRange
 from ui.charts.style import chart_font
 from ui.models.formats import Formats, display_locale
 
@@ -147,6 +148,43 @@ def category_step(count: int, label_width: float, axis_length: float, gap: float
         if step >= needed:
             return step
     return 12 * math.ceil(needed / 12)
+
+
+def month_name(month: int, locale: QLocale | None = None) -> str:
+    """The month's short name in the user's language ("Mar", "mars", "Mär"), as it stands
+    alone (some languages inflect month names inside a date)."""
+    name = (locale or display_locale()).standaloneMonthName(month, QLocale.FormatType.ShortFormat)
+    return name.rstrip(".")  # "Okt." and "févr." read as abbreviations without the dot too
+
+
+def month_label(month: Month, locale: QLocale | None = None, with_year: bool = True) -> str:
+    """A month on a chart axis or in a picker: "Mar 2027" in the user's language."""
+    name = month_name(month.month, locale)
+    return f"{name} {month.year}" if with_year else name
+
+
+def month_labels(months: Sequence[Month], locale: QLocale | None = None) -> list[str]:
+    """Category labels for months ("Mar 2027" in the user's language); the axis thins
+    them out when they are crowded and the tooltip repeats the one under the mouse."""
+    return [month_label(m, locale) for m in months]
+
+
+def quarter_label(quarter: FiscalQuarter, locale: QLocale | None = None) -> str:
+    """ "Q2 FY 2026/27 (Oct–Dec)": the quarter with its months, which differ by plan."""
+    first, last = quarter.first_month, quarter.last_month
+    return f"{quarter.label} ({month_name(first.month, locale)}–{month_name(last.month, locale)})"
+
+
+def period_label(period: PeriodRange, locale: QLocale | None = None) -> str:
+    """``PeriodRange.label`` with month names in the user's language."""
+    if period.kind != "months":
+        return period.label
+    first, last = period.first, period.last
+    if first == last:
+        return month_label(first, locale)
+    if first.year == last.year:
+        return f"{month_name(first.month, locale)}–{month_label(last, locale)}"
+    return f"{month_label(first, locale)}–{month_label(last, locale)}"
 
 
 def elide(label: str, limit: int = 18) -> str:

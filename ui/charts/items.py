@@ -1,22 +1,23 @@
-"""The pyqtgraph pieces of a chart: axes, bars, bands and the legend.
+"""The pyqtgraph pieces of a chart's plot: axes, bars, lines and bands (the legend row is
+ui.charts.legend).
 
 Imported only when the first ChartView is built (pyqtgraph and numpy take ~0.3 s to
-import; see ui/charts/__init__.py). Bars and the legend are drawn here rather than with
-pyqtgraph's BarGraphItem and LegendItem so that hatching stays in screen pixels whatever
-the scale (in SVG too), and the legend can sit above the plot instead of on the data.
+import; see ui/charts/__init__.py). Bars are drawn here rather than with pyqtgraph's
+BarGraphItem so that hatching stays in screen pixels whatever the scale (in SVG too).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pyqtgraph as pg  # type: ignore[import-untyped]
-from PySide6.QtCore import QLineF, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QSizePolicy
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from ui.charts.axes import ValueFormat, category_step, elide
 from ui.charts.series import isolated
@@ -39,15 +40,20 @@ TEXT_OVERHANG = 12.0  # pixels a tick label may reach past the end of its axis
 
 
 class CategoryAxis(pg.AxisItem):  # type: ignore[misc]
-    """A bottom axis with one label per category, thinned out evenly when crowded."""
+    """A bottom axis with one label per category. When the labels do not fit, months and
+    quarters are thinned out evenly (every 2nd, 3rd... month: the eye fills in the rest),
+    while names (channels, segments) are shortened to their bar's width so that every
+    bar keeps its name; the tooltip gives it in full."""
 
     def __init__(self) -> None:
         super().__init__("bottom")
         self.labels: list[str] = []
+        self.shown: list[str] = []  # the labels as drawn (shortened when crowded)
         self.step = 1
 
     def set_labels(self, labels: Sequence[str]) -> None:
         self.labels = [elide(label) for label in labels]
+        self.shown = list(self.labels)
         self.picture = None
         self.update()
 
@@ -58,14 +64,45 @@ class CategoryAxis(pg.AxisItem):  # type: ignore[misc]
         widest = max(metrics.horizontalAdvance(label) for label in self.labels)
         per_unit = size / max(maxVal - minVal, 1e-9)
         shown = max(1, round(size / per_unit))
+        self.shown = list(self.labels)
         self.step = category_step(shown, widest, size)
+        if self.step > 1 and not any(is_dated(label) for label in self.labels):
+            room = per_unit - CATEGORY_GAP
+            short = [fit_label(metrics, label, room) for label in self.labels]
+            if all(short):
+                self.shown, self.step = short, 1
         first = max(0, math.ceil(minVal))
         last = min(len(self.labels) - 1, math.floor(maxVal))
         start = first + (-first % self.step)
         return [(float(self.step), [float(i) for i in range(start, last + 1, self.step)])]
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        return [self.labels[round(v)] if 0 <= round(v) < len(self.labels) else "" for v in values]
+        return [self.shown[round(v)] if 0 <= round(v) < len(self.shown) else "" for v in values]
+
+    def boundingRect(self) -> QRectF:
+        # pyqtgraph drops a tick label reaching past the axis' ends: the first and last
+        # labels may overhang a little (into the value axes' corners) and still be drawn.
+        rect: QRectF = super().boundingRect()
+        return rect.adjusted(-CATEGORY_OVERHANG, 0, CATEGORY_OVERHANG, 0)
+
+
+CATEGORY_GAP = 8.0  # pixels between two shortened names
+CATEGORY_OVERHANG = 40.0  # pixels an end label may reach past the axis
+_DATED = re.compile(r"(\d{4}|Q[1-4])$|^Q[1-4]\b")
+
+
+def is_dated(label: str) -> bool:
+    """A month or quarter label ("Mar 2026", "Q2 FY 2026"): thinned, never shortened."""
+    return bool(_DATED.search(label))
+
+
+def fit_label(metrics: QFontMetricsF, label: str, room: float) -> str:
+    """``label`` shortened with "…" to ``room`` pixels, or "" when not even three of its
+    letters would be left (then the axis thins instead)."""
+    if metrics.horizontalAdvance(label) <= room:
+        return label
+    short = metrics.elidedText(label, Qt.TextElideMode.ElideRight, room)
+    return short if len(short.rstrip("…")) >= 3 else ""
 
 
 class ValueAxis(pg.AxisItem):  # type: ignore[misc]
@@ -170,12 +207,18 @@ def line_graphics(
         "symbolPen": marker["pen"],
         "symbolBrush": marker["brush"],
     }
+    xs = list(x)
     y = [math.nan if v is None else v for v in values]
+    if all(v is None for v in values):
+        # Nothing to draw: an empty item. An all-NaN one makes pyqtgraph's bounds call
+        # numpy's nanmin, whose "All-NaN slice" warning, raised inside a Qt paint as an
+        # error (the tests' setting), ended in a segmentation fault.
+        xs, y = [], []
     if reuse is None:
-        line = pg.PlotDataItem(list(x), y, **options)
+        line = pg.PlotDataItem(xs, y, **options)
     else:  # a replot: new data in an item already in the plot (creating one costs more)
         line = reuse
-        line.setData(list(x), y, **options)
+        line.setData(xs, y, **options)
     lone = [] if short else isolated(values)
     spots = [(xi, v) for xi, v, one in zip(x, values, lone, strict=False) if one and v is not None]
     if not spots:
@@ -251,7 +294,12 @@ class BarsItem(pg.GraphicsObject):  # type: ignore[misc]
         if hatched:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             painter.setPen(QPen(style.qcolor(), 1.0))
-            painter.drawLines([line for rect in rects for line in hatch_lines(rect)])
+            # Hatch only what can show: painted before its range follows new figures, a
+            # bar can be millions of pixels tall, and hatching all of it froze the window.
+            shown = QRectF(painter.viewport())
+            painter.drawLines(
+                [line for rect in rects for line in hatch_lines(rect.intersected(shown))]
+            )
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         outline = QPen(style.qcolor(), 1.5 if hatched else 1.0)
         outline.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
@@ -304,104 +352,6 @@ def band_item(
     item.setPen(QPen(Qt.PenStyle.NoPen))
     item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresParentOpacity, False)
     return item
-
-
-@dataclass(frozen=True)
-class LegendEntry:
-    label: str
-    kind: str  # "bars", "line" or "band"
-    style: RoleStyle
-    dashed: bool = False
-
-
-class LegendRow(pg.GraphicsWidget):  # type: ignore[misc]
-    """The legend as a row (wrapping when narrow) above the plot, never over the data."""
-
-    SAMPLE = 22.0
-    GAP = 16.0
-    ROW = 18.0
-
-    def __init__(self) -> None:
-        self._height = -1.0
-        super().__init__()
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.entries: list[LegendEntry] = []
-        self.indent = 0.0
-        self._font = chart_font()
-        self._metrics = QFontMetricsF(self._font)
-        self._relayout()
-
-    def set_entries(self, entries: Sequence[LegendEntry], indent: float) -> None:
-        self.entries = list(entries)
-        self.indent = indent
-        self._relayout()
-        self.update()
-
-    def _positions(self, width: float) -> list[QPointF]:
-        x, y, spots = self.indent, 0.0, []
-        for entry in self.entries:
-            w = self.SAMPLE + 5 + self._metrics.horizontalAdvance(entry.label)
-            if x > self.indent and x + w > width:
-                x, y = self.indent, y + self.ROW
-            spots.append(QPointF(x, y))
-            x += w + self.GAP
-        return spots
-
-    def _relayout(self) -> None:
-        spots = self._positions(self.size().width() or 600.0)
-        rows = 0 if not spots else round(spots[-1].y() / self.ROW) + 1
-        height = rows * self.ROW + (6 if rows else 0)
-        if height != self._height:
-            self._height = height
-            self.setMinimumHeight(height)
-            self.setMaximumHeight(height)
-            self.updateGeometry()
-
-    def resizeEvent(self, event: Any) -> None:
-        super().resizeEvent(event)
-        self._relayout()
-
-    def sizeHint(self, which: Qt.SizeHint, constraint: QSizeF = QSizeF()) -> QSizeF:  # noqa: B008
-        height = max(self._height, 0.0)
-        if which == Qt.SizeHint.MaximumSize:
-            return QSizeF(1e6, height)
-        return QSizeF(0.0 if which == Qt.SizeHint.MinimumSize else 100.0, height)
-
-    def paint(self, painter: QPainter, *_args: Any) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setFont(self._font)
-        for entry, spot in zip(self.entries, self._positions(self.size().width()), strict=True):
-            sample = QRectF(spot.x(), spot.y() + 3, self.SAMPLE, self.ROW - 6)
-            _draw_sample(painter, entry, sample)
-            painter.setPen(QColor(TEXT))
-            text = QRectF(sample.right() + 5, spot.y(), 1000, self.ROW)
-            painter.drawText(text, Qt.AlignmentFlag.AlignVCenter, entry.label)
-
-
-def _draw_sample(painter: QPainter, entry: LegendEntry, rect: QRectF) -> None:
-    style = entry.style
-    painter.save()
-    if entry.kind == "bars":
-        box = QRectF(rect.center().x() - 6, rect.top(), 12, rect.height())
-        painter.fillRect(box, style.qcolor(45 if style.hatched else 255))
-        if style.hatched:
-            painter.setPen(QPen(style.qcolor(), 1.0))
-            painter.drawLines(hatch_lines(box))
-        painter.setPen(QPen(style.qcolor(), 1.5 if style.hatched else 1.0))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRect(box.adjusted(0.5, 0.5, -0.5, -0.5))
-    elif entry.kind == "band":
-        painter.fillRect(rect, style.qcolor(style.band_alpha))
-    else:
-        y = rect.center().y()
-        painter.setPen(line_pen(style, entry.dashed))
-        painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
-        painter.translate(rect.center())
-        brush = QBrush(QColor("white") if style.hollow_symbol else style.qcolor())
-        pen = QPen(style.qcolor(), 1.5)
-        pen.setCosmetic(True)  # drawSymbol scales the painter to the symbol's size
-        pg.graphicsItems.ScatterPlotItem.drawSymbol(painter, style.symbol, 7, pen, brush)
-    painter.restore()
 
 
 def axis_pen() -> QPen:

@@ -86,7 +86,12 @@ def pick(
 
 
 def floats(values: Sequence[Number | None]) -> list[float | None]:
-    return [None if v is None else float(v) for v in values]
+    """The values as floats; a NaN or an infinity is no figure (None), like a missing one."""
+    out: list[float | None] = []
+    for v in values:
+        f = None if v is None else float(v)
+        out.append(f if f is not None and math.isfinite(f) else None)
+    return out
 
 
 def isolated(values: Sequence[float | None]) -> list[bool]:

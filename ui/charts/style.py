@@ -54,12 +54,21 @@ class RoleStyle:
         return color
 
 
+_PLAN = RoleStyle(ORANGE, hatched=True, symbol="o", hollow_symbol=True)
+
+# Plan, actual and forecast are the three the owner compares everywhere: a target, a
+# spend budget and planned leads are all "plan" and look alike on every chart.
 ROLES: dict[str, RoleStyle] = {
     "actual": RoleStyle(BLUE, symbol="o"),
-    "plan": RoleStyle(ORANGE, hatched=True, symbol="o", hollow_symbol=True),
-    "target": RoleStyle(ORANGE, hatched=True, symbol="o", hollow_symbol=True),
+    "plan": _PLAN,
+    "target": _PLAN,
+    "budget": _PLAN,
     "forecast": RoleStyle(PURPLE, dashed=True, symbol="d", band_alpha=70),
-    "budget": RoleStyle(GREEN, hatched=True, symbol="s", hollow_symbol=True),
+    # What the open deals should bring (weighted by their chances): neither plan nor record.
+    "pipeline": RoleStyle(GREEN, symbol="s"),
+    # Scenarios around the likely forecast: told apart by marker direction in grayscale.
+    "worse": RoleStyle(VERMILLION, symbol="t"),
+    "better": RoleStyle(GREEN, symbol="t1"),
     "tam": RoleStyle(PALE_BLUE, symbol="t"),
     "sam": RoleStyle(SKY_BLUE, symbol="t"),
     "som": RoleStyle(BLUE, symbol="t"),

@@ -5,50 +5,38 @@ plan's currency, counts, percentages), then adds bars, lines and bands by role; 
 picks the look (ui.charts.style). The chart takes care of the rest: axis units, thinned
 month labels, a legend above the plot, exact values on hover, a white printable look, and
 a context menu to copy or save the image. Mouse zoom and pan are off: it is a business
-chart, not an oscilloscope.
+chart, not an oscilloscope. The frame (title, legend row, tooltip, images and menu) is
+ui.charts.frame's, shared with the funnel chart.
 
-pyqtgraph is imported in ``ChartView.__init__``, not when this module is imported.
+pyqtgraph is imported when the first chart is built, not when this module is imported.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QLocale, QPointF, QSize, Qt, QTimer
-from PySide6.QtGui import QContextMenuEvent, QImage
-from PySide6.QtWidgets import QGraphicsView, QMenu, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtCore import QLocale, QPointF, QTimer
+from PySide6.QtWidgets import QWidget
 
-from ui.charts import export, lifetime
 from ui.charts.axes import ValueFormat, ValueKind, axis_width
+from ui.charts.frame import PLOT_ROW, ChartFrame
 from ui.charts.series import Axis, Number, Series, align_zero, floats, padded_range, pick
-from ui.charts.style import (
-    BACKGROUND,
-    GRID_ALPHA,
-    TEXT,
-    role_style,
-)
+from ui.charts.style import GRID_ALPHA, TEXT, role_style
 
 if TYPE_CHECKING:
-    from ui.charts import items
+    from ui.charts.legend import LegendEntry
 
 HIT_PIXELS = 20.0  # how near (across + up) the mouse must be to a line's point to name it
 
 
-class ChartView(QWidget):
+class ChartView(ChartFrame):
     """A chart of values by category. See the module docstring and ISSUE3 contract 2."""
 
     def __init__(
         self, title: str = "", parent: QWidget | None = None, locale: QLocale | None = None
     ) -> None:
-        super().__init__(parent)
-        import pyqtgraph as pg  # type: ignore[import-untyped]
-
-        from ui.charts import items
-
-        self._pg: Any = pg
-        self._items = items
+        super().__init__(title, parent)
         self._locale = locale
         self._formats: dict[Axis, ValueFormat] = {
             "left": ValueFormat("count", locale=locale),
@@ -58,37 +46,15 @@ class ChartView(QWidget):
         self._categories: list[str] = []
         self._series: dict[str, Series] = {}
         self._spares: dict[tuple[str, Axis], list[Any]] = {}
-        self._title = title
-        self._last_tip = ""
 
-        self._view: Any = pg.GraphicsLayoutWidget()
-        self._view.setBackground(BACKGROUND)
-        self._view.setAntialiasing(True)
-        # A cached background would go into an SVG as one big bitmap.
-        self._view.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
-        self._view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self._view)
-        self.setMinimumSize(280, 200)
-        lifetime.watch(self, self._view)
-
-        grid = self._view.ci
-        grid.setContentsMargins(6, 8, 10, 4)
-        grid.layout.setVerticalSpacing(2)
-        self._title_item = pg.LabelItem("", color=TEXT, size="11pt", bold=True, justify="left")
-        grid.addItem(self._title_item, row=0, col=0)
-        self._legend = items.LegendRow()
-        grid.addItem(self._legend, row=1, col=0)
-        self._bottom = items.CategoryAxis()
-        self._left = items.ValueAxis("left", self._formats["left"])
-        self._right = items.ValueAxis("right", self._formats["right"])
-        self._plot = pg.PlotItem(
+        self._bottom = self._items.CategoryAxis()
+        self._left = self._items.ValueAxis("left", self._formats["left"])
+        self._right = self._items.ValueAxis("right", self._formats["right"])
+        self._plot = self._pg.PlotItem(
             axisItems={"bottom": self._bottom, "left": self._left, "right": self._right}
         )
-        grid.addItem(self._plot, row=2, col=0)
+        self._view.ci.addItem(self._plot, row=PLOT_ROW, col=0)
         self._setup_plot()
-        self.set_title(title)
         # Adding four series is one redraw: ranges, axes and legend are worked out once,
         # on the next event loop turn (or at once before an export or a hover).
         self._pending = QTimer(self)
@@ -103,22 +69,12 @@ class ChartView(QWidget):
         parts = self._items.set_up_plot(self._plot, self._bottom, self._left, self._right)
         self._vb, self._right_vb, self._zero_line, self._empty = parts
         self._vb.sigResized.connect(self._sync_right_view)
-        self._plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
     def _sync_right_view(self) -> None:
         self._right_vb.setGeometry(self._vb.geometry())
         self._right_vb.linkedViewChanged(self._vb, self._right_vb.XAxis)
 
     # -- the contract ----------------------------------------------------------------
-
-    def set_title(self, title: str) -> None:
-        self._title = title
-        self._title_item.setText(title)
-        self._title_item.setVisible(bool(title))
-        self._title_item.setMaximumHeight(26 if title else 0)
-
-    def title(self) -> str:
-        return self._title
 
     def set_categories(self, labels: Sequence[str]) -> None:
         """The x axis labels, in order. Starts a new chart: removes every series."""
@@ -226,6 +182,23 @@ class ChartView(QWidget):
                 out[s.name] = list(s.values)
         return out
 
+    def legend(self) -> list[str]:
+        """The legend's entries, in order, as shown ("Leads (right scale)")."""
+        self._settle_data()
+        return [entry.label for entry in self._legend.entries]
+
+    def tick_labels(self, axis: Axis = "left") -> list[str]:
+        """The value axis' tick labels as drawn now ("€0", "€10k", "€20k"): for tests and
+        for a check that an axis reads well."""
+        self._settle()
+        item = self._left if axis == "left" else self._right
+        low, high = (self._vb if axis == "left" else self._right_vb).viewRange()[1]
+        size = item.geometry().height() or 200.0
+        labels: list[str] = []
+        for spacing, values in item.tickValues(low, high, size):
+            labels.extend(item.tickStrings(values, 1.0, spacing))
+        return labels
+
     def series_info(self, name: str) -> dict[str, Any]:
         """How a series is drawn (kind, role colour, axis, x positions, bar width, the
         graphics items): for tests."""
@@ -331,11 +304,11 @@ class ChartView(QWidget):
         self._zero_line.setVisible(self._vb.viewRange()[1][0] < 0)
         self._legend.set_entries(self._legend_entries(uses_right), indent=self._left.width())
 
-    def _legend_entries(self, uses_right: bool) -> list[items.LegendEntry]:
+    def _legend_entries(self, uses_right: bool) -> list[LegendEntry]:
         entries = []
         for s in self._series.values():
             label = f"{s.name} (right scale)" if uses_right and s.axis == "right" else s.name
-            entries.append(self._items.LegendEntry(label, s.kind, s.style, s.dashed))
+            entries.append(self._legends.LegendEntry(label, s.kind, s.style, s.dashed))
         return entries
 
     # -- hover -----------------------------------------------------------------------
@@ -378,18 +351,7 @@ class ChartView(QWidget):
             return self.tooltip_text(found.name, index)
         return self.category_text(index)
 
-    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
-        text = self.hover_text(scene_pos)
-        if text == self._last_tip:
-            return
-        self._last_tip = text
-        if not text:
-            QToolTip.hideText()
-            return
-        where = self._view.mapToGlobal(self._view.mapFromScene(scene_pos))
-        QToolTip.showText(where, text, self._view)
-
-    # -- images and the context menu -------------------------------------------------------
+    # -- for tests, exports and the rare special chart -----------------------------------
 
     @property
     def plot_item(self) -> Any:
@@ -398,53 +360,7 @@ class ChartView(QWidget):
         self._settle_data()
         return self._plot
 
-    def image(self, scale: float = 1.0) -> QImage:
-        self._settle()
-        return export.render_image(self, scale)
-
-    def export_png(self, path: str | Path, scale: float = 1.0) -> None:
-        """Write the chart as a PNG image; raises OSError with a plain message."""
-        self._settle()
-        export.write_png(self, path, scale)
-
-    def export_svg(self, path: str | Path) -> None:
-        """Write the chart as an SVG drawing (vector shapes and text)."""
-        self._settle()
-        export.write_svg(self, path, self._title)
-
-    def copy_image(self) -> None:
-        self._settle()
-        export.copy_to_clipboard(self)
-
-    def context_menu(self) -> QMenu:
-        """Copy Image, Save as PNG…, Save as SVG… (in place of pyqtgraph's menu)."""
-        return export.context_menu(self, self.copy_image, self.save_png_as, self.save_svg_as)
-
-    def save_png_as(self) -> Path | None:
-        """Ask where, then save as PNG (at twice the screen size, sharp in documents)."""
-        self._settle()
-        return export.ask_and_save(self, "png", self._title)
-
-    def save_svg_as(self) -> Path | None:
-        self._settle()
-        return export.ask_and_save(self, "svg", self._title)
-
-    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
-        # pyqtgraph's own menu is switched off (setMenuEnabled(False)), so a right-click
-        # on the plot falls through to here. popup() rather than exec(): no nested loop.
-        menu = self.context_menu()
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        menu.popup(event.globalPos())
-        event.accept()
-
-    def sizeHint(self) -> QSize:
-        return QSize(560, 320)
-
     def _settle(self) -> None:
-        """Lay the chart out now, so an export straight after show() has every label."""
         self._settle_data()
-        self.ensurePolished()
-        if self._view.size() != self.size():
-            self._view.resize(self.size())
-        self._view.ci.layout.activate()
+        super()._settle()
         self._sync_right_view()

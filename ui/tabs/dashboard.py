@@ -1,78 +1,307 @@
-"""The Dashboard: the year's headline figures and its plan against actual, month by month."""
+"""The Dashboard: how the business is doing against its plan, for the period picked above.
+
+Seven headline tiles (revenue, attainment, weighted pipeline, win rate, cost per lead,
+cost per customer won, return on marketing spend), five charts (revenue by month with
+target and forecast, running totals, spend by channel, leads by month, the pipeline
+funnel) and the month-by-month table. Everything is read through
+``planner.queries.dashboard`` in three parts (revenue, marketing, pipeline); an edit
+re-reads only the parts its change flags touch, and redraws only what shows them.
+Reading (``read_numbers``, no Qt) is apart from showing (``present``), so on a large plan
+the reads run off the GUI thread (see ``ui.tabs.base``).
+
+The page scrolls: at 1400x900 the tiles and charts sit two charts to a row, at 1024x700
+it re-flows to fewer tiles a row and one chart a row.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+import datetime as dt
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
-from planner.queries import pipeline_figures, plan_vs_actual, revenue_to_date
+from planner.db.plan import Plan
+from planner.domain.periods import Month, PeriodRange
+from planner.queries import PeriodLevel, PlanVsActualRow, plan_vs_actual
+from planner.queries import dashboard as queries
 from planner.services.commands import Change
+from ui.background import check_wanted
+from ui.charts import ChartView
+from ui.charts.funnel import FunnelChart
+from ui.charts.style import MUTED_TEXT
 from ui.models.table import RowTableModel
+from ui.tabs import dashboard_charts as charts
+from ui.tabs import dashboard_tiles as tiles
 from ui.tabs.base import FiscalYearTab
 from ui.tabs.periods import PLAN_VS_ACTUAL_COLUMNS, is_total, period_key
-from ui.tabs.widgets import Figure, fit_columns, heading, make_table
+from ui.tabs.widgets import fit_columns, heading, make_table
 from ui.undo import PlanOperations
 
-_REVENUE = Change.TARGETS | Change.ACTUALS | Change.CHANNEL_MONTHS
-_PIPELINE = Change.DEALS | Change.STAGES
+# What each part of the page is read from.
+REVENUE = Change.TARGETS | Change.ACTUALS
+CHANNEL_FIGURES = Change.CHANNELS | Change.CHANNEL_MONTHS
+MARKETING = CHANNEL_FIGURES | Change.DEALS  # won deals count against the channels' spend
+PIPELINE = Change.DEALS | Change.STAGES
+TABLE = Change.TARGETS | Change.ACTUALS | Change.CHANNEL_MONTHS
+
+TILE_WIDTH = 185  # pixels a tile needs to read well: sets how many share a row
+TILE_COLUMNS = 12  # grid columns the tiles share: 4 tiles span 3 each, 3 tiles span 4
+TWO_CHARTS_FROM = 900  # page width from which charts sit two to a row
+CHART_HEIGHT = 300
+
+
+@dataclass(frozen=True)
+class DashboardNumbers:
+    """One read of the Dashboard: the parts the changes touched (None: not re-read)."""
+
+    today: dt.date
+    revenue: queries.RevenueView | None
+    pipeline: queries.PipelineView | None
+    marketing: queries.MarketingView | None
+    table: list[PlanVsActualRow] | None
+
+
+def read_numbers(
+    plan: Plan,
+    period: PeriodRange,
+    today: dt.date,
+    changes: Change,
+    reuse: queries.MarketingView | None = None,
+) -> DashboardNumbers:
+    """Read the parts of the Dashboard that ``changes`` touch (all for ``Change.PROFILE``).
+
+    No Qt: this may run on a worker thread, where it stops between parts once a newer read
+    has replaced it. ``reuse`` is the marketing part read last time, whose deal figures
+    stand when no deal changed."""
+    everything = bool(changes & Change.PROFILE)
+    revenue = pipeline = marketing = None
+    table = None
+    if everything or changes & REVENUE:
+        revenue = queries.revenue_view(plan, period, today=today)
+    if everything or changes & PIPELINE:
+        check_wanted()
+        pipeline = queries.pipeline_view(plan, period, today=today)
+    if everything or changes & MARKETING:
+        check_wanted()
+        reuse = None if everything or changes & Change.DEALS else reuse
+        marketing = queries.marketing_view(plan, period, today=today, reuse=reuse)
+    if everything or changes & TABLE:
+        check_wanted()
+        table = table_rows(plan, period, today)
+    return DashboardNumbers(today, revenue, pipeline, marketing, table)
+
+
+def table_rows(plan: Plan, period: PeriodRange, today: dt.date) -> list[PlanVsActualRow]:
+    """The fiscal year's rows inside the period: its months, the quarters it holds
+    whole, and the year's total when it is the whole year."""
+    return [
+        row
+        for row in plan_vs_actual(plan, period.fiscal_year, today=today)
+        if period.first <= row.first_month
+        and row.last_month <= period.last
+        and (row.level is not PeriodLevel.YEAR or period.kind == "year")
+    ]
+
+
+class ChartPanel(QFrame):
+    """A chart with the sentence that explains it underneath."""
+
+    def __init__(self, chart: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        self.chart = chart
+        chart.setMinimumHeight(CHART_HEIGHT)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet(f"color: {MUTED_TEXT};")
+        self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(chart)
+        layout.addWidget(self.note)
+
+    def set_note(self, text: str) -> None:
+        self.note.setText(text)
+        self.note.setVisible(bool(text))
 
 
 class DashboardTab(FiscalYearTab):
     title = "Dashboard"
     explanation = (
-        "How the year is going at a glance: revenue so far against your target, what the open "
-        "deals are worth, and how often you win. The table sets every month's target against "
-        "what you really sold, spent on marketing and gained in leads."
+        "How the business is doing against its plan, for the period you pick: revenue "
+        "against target and forecast, what marketing cost and brought in, and what the open "
+        "deals are worth. The arrows say which way each figure moved and whether that is "
+        "good news; hover over a chart for exact figures, right-click it to copy or save it."
     )
-    watched: ClassVar[Change] = _REVENUE | _PIPELINE
+    watched: ClassVar[Change] = REVENUE | MARKETING | PIPELINE | TABLE
 
     def __init__(self, ops: PlanOperations, parent: QWidget | None = None) -> None:
         super().__init__(ops, parent)
-        figures = QHBoxLayout()
-        self.revenue = Figure("Revenue to date")
-        self.pipeline = Figure("Weighted open pipeline")
-        self.win_rate = Figure("Win rate")
-        for figure in (self.revenue, self.pipeline, self.win_rate):
-            figures.addWidget(figure, 1)
-        self.body.addLayout(figures)
-        self.body.addWidget(heading("Plan against actual"))
+        self._revenue: queries.RevenueView | None = None
+        self._pipeline: queries.PipelineView | None = None
+        self._marketing: queries.MarketingView | None = None
+        self.page = QWidget()
+        self.page.setObjectName("dashboardPage")
+        page = QVBoxLayout(self.page)
+        page.setContentsMargins(0, 0, 4, 0)
+        page.setSpacing(10)
+
+        self.revenue = tiles.KpiTile("Revenue", "revenueTile")
+        self.attainment = tiles.KpiTile("Target attainment", "attainmentTile")
+        self.pipeline = tiles.KpiTile("Weighted open pipeline", "pipelineTile")
+        self.win_rate = tiles.KpiTile("Win rate", "winRateTile")
+        self.cost_per_lead = tiles.KpiTile("Cost per lead", "costPerLeadTile")
+        self.cost_per_customer = tiles.KpiTile("Cost per customer won", "costPerCustomerTile")
+        self.return_on_spend = tiles.KpiTile("Return on marketing spend", "returnOnSpendTile")
+        self.tiles = [
+            self.revenue, self.attainment, self.pipeline, self.win_rate,
+            self.cost_per_lead, self.cost_per_customer, self.return_on_spend,
+        ]  # fmt: skip
+        self._tile_grid = QGridLayout()
+        self._tile_grid.setSpacing(8)
+        page.addLayout(self._tile_grid)
+
+        self.revenue_chart = ChartView("Revenue: target, actual and forecast")
+        self.cumulative_chart = ChartView("Revenue so far against target (running totals)")
+        self.spend_chart = ChartView("Marketing spend: budget and actual, by channel")
+        self.leads_chart = ChartView("Leads: planned and actual")
+        self.funnel = FunnelChart("Pipeline by stage")
+        for chart, name in (
+            (self.revenue_chart, "revenueChart"), (self.cumulative_chart, "cumulativeChart"),
+            (self.spend_chart, "spendChart"), (self.leads_chart, "leadsChart"),
+            (self.funnel, "funnelChart"),
+        ):  # fmt: skip
+            chart.setObjectName(name)
+        self.panels = [
+            ChartPanel(chart)
+            for chart in (
+                self.revenue_chart, self.cumulative_chart, self.spend_chart,
+                self.leads_chart, self.funnel,
+            )
+        ]  # fmt: skip
+        self._chart_grid = QGridLayout()
+        self._chart_grid.setHorizontalSpacing(12)
+        self._chart_grid.setVerticalSpacing(14)
+        page.addLayout(self._chart_grid)
+
+        page.addWidget(heading("Month by month"))
         self.model = RowTableModel(PLAN_VS_ACTUAL_COLUMNS, key=period_key, emphasis=is_total)
         self.view = make_table(self.model, sortable=False, name="planVsActualTable")
-        self.body.addWidget(self.view, 1)
+        self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        page.addWidget(self.view)
+        page.addStretch(1)
 
-    def refresh(self, changes: Change) -> None:
-        plan, fy, today = self.ops.plan, self.fiscal_year, self.today()
-        self.model.set_formats(self.formats)
-        money, percent = self.formats.money, self.formats.percent
-        if changes & (_REVENUE | Change.PROFILE):
-            self.model.set_rows(plan_vs_actual(plan, fy))
-            fit_columns(self.view)
-            ytd = revenue_to_date(plan, fy, today=today)
-            if ytd.through is None:
-                caption = "Revenue to date"
-                detail = f"The first month of {fy.label} is not over yet."
-            elif ytd.through == fy.last_month:
-                caption = "Revenue for the year"
-                detail = f"Target {money(ytd.target)}"
-            else:
-                caption = f"Revenue to the end of {ytd.through.short_label}"
-                detail = f"Target for those months: {money(ytd.target)}"
-            if ytd.variance_pct is not None:
-                ahead = "ahead of" if ytd.variance >= 0 else "behind"
-                detail += f" · {percent(abs(ytd.variance_pct))} {ahead} target"
-            self.revenue.show_figure(money(ytd.actual), detail, caption)
-        if changes & (_PIPELINE | Change.PROFILE):
-            figures = pipeline_figures(plan, fy, today=today)
-            self.pipeline.show_figure(
-                money(figures.weighted_open),
-                f"{self.formats.count(figures.open_deals)} open deals worth "
-                f"{money(figures.open_amount)}",
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("dashboardScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(self.page)
+        self.scroll_area.viewport().installEventFilter(self)
+        self.body.addWidget(self.scroll_area, 1)
+        self._columns = (0, 0)
+        self._reflow(1200)
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.scroll_area.viewport() and event.type() == QEvent.Type.Resize:
+            self._reflow(self.scroll_area.viewport().width())
+        return super().eventFilter(watched, event)
+
+    def _reflow(self, width: int) -> None:
+        """Sales tiles on one row and marketing tiles on the next, each row sharing the
+        width (two tiles a row on a narrow page); charts two to a row on a wide page, the
+        revenue chart always across the whole width."""
+        per_row = 4 if width >= 4 * TILE_WIDTH else 2
+        charts_per_row = 2 if width >= TWO_CHARTS_FROM else 1
+        if (per_row, charts_per_row) == self._columns:
+            return
+        self._columns = (per_row, charts_per_row)
+        for tile in self.tiles:
+            self._tile_grid.removeWidget(tile)
+        row = 0
+        for group in (self.tiles[:4], self.tiles[4:]):  # sales, then marketing
+            for start in range(0, len(group), per_row):
+                chunk = group[start : start + per_row]
+                span = TILE_COLUMNS // len(chunk)
+                for i, tile in enumerate(chunk):
+                    self._tile_grid.addWidget(tile, row, i * span, 1, span)
+                row += 1
+        for column in range(TILE_COLUMNS):
+            self._tile_grid.setColumnStretch(column, 1)
+        first, *rest = self.panels
+        for panel in self.panels:
+            self._chart_grid.removeWidget(panel)
+        self._chart_grid.addWidget(first, 0, 0, 1, charts_per_row)
+        for i, panel in enumerate(rest):
+            self._chart_grid.addWidget(panel, 1 + i // charts_per_row, i % charts_per_row)
+        for column in range(2):
+            self._chart_grid.setColumnStretch(column, 1 if column < charts_per_row else 0)
+
+    def _fit_table(self) -> None:
+        """Tall enough for every row: the page scrolls, not the table inside it."""
+        fit_columns(self.view)
+        header = self.view.horizontalHeader().height()
+        rows = sum(self.view.rowHeight(r) for r in range(self.model.rowCount()))
+        frame = 2 * self.view.frameWidth()
+        scrollbar = self.view.horizontalScrollBar().sizeHint().height()
+        self.view.setFixedHeight(header + rows + frame + scrollbar)
+
+    # -- reading and showing -----------------------------------------------------------------
+
+    def reader(self, changes: Change) -> Callable[[], DashboardNumbers]:
+        # The forecast's modules (numpy) load on the first read: load them here, before
+        # the read is timed, or that one-off would count as a slow read (ui.tabs.base).
+        importlib.import_module("planner.forecasting.select")
+        plan, period, today, reuse = self.ops.plan, self.period, self.today(), self._marketing
+        return lambda: read_numbers(plan, period, today, changes, reuse)
+
+    def present(self, changes: Change, numbers: Any) -> None:
+        assert isinstance(numbers, DashboardNumbers)
+        current = Month.of(numbers.today)
+        fmt = self.formats
+        currency = fmt.currency
+        self.model.set_formats(fmt)
+        everything = changes & Change.PROFILE
+        if numbers.revenue is not None:
+            self._revenue = revenue = numbers.revenue
+            self.panels[0].set_note(
+                charts.plot_revenue(self.revenue_chart, revenue, currency, current)
             )
-            closed = figures.won_deals + figures.lost_deals
-            self.win_rate.show_figure(
-                percent(figures.win_rate_pct) if figures.win_rate_pct is not None else "–",
-                f"{figures.won_deals} won, {figures.lost_deals} lost in {fy.label}"
-                if closed
-                else f"No deals closed in {fy.label} yet.",
+            self.panels[1].set_note(
+                charts.plot_cumulative(self.cumulative_chart, revenue, currency, fmt)
             )
+            tiles.show_revenue(self.revenue, revenue, fmt, current)
+            tiles.show_attainment(self.attainment, revenue, fmt)
+        if numbers.pipeline is not None:
+            self._pipeline = pipeline = numbers.pipeline
+            self.panels[4].set_note(charts.plot_funnel(self.funnel, pipeline, currency, fmt))
+            tiles.show_win_rate(self.win_rate, pipeline, fmt, current)
+        if (everything or changes & (PIPELINE | REVENUE)) and self._pipeline and self._revenue:
+            tiles.show_pipeline(self.pipeline, self._pipeline, self._revenue, fmt)
+        if numbers.marketing is not None:
+            self._marketing = marketing = numbers.marketing
+            if everything or changes & CHANNEL_FIGURES:
+                self.panels[2].set_note(
+                    charts.plot_spend(self.spend_chart, marketing, currency, fmt)
+                )
+                self.panels[3].set_note(
+                    charts.plot_leads(self.leads_chart, marketing, fmt, current)
+                )
+                tiles.show_cost_per_lead(self.cost_per_lead, marketing, fmt, current)
+            tiles.show_cost_per_customer(self.cost_per_customer, marketing, fmt)
+            tiles.show_return_on_spend(self.return_on_spend, marketing, fmt)
+        if numbers.table is not None:
+            self.model.set_rows(numbers.table)
+            self._fit_table()
