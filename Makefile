@@ -41,8 +41,19 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check planner ui tests app.py
 	$(VENV)/bin/mypy
 
+# make bench - every benchmark, each printing its figure beside a baseline measured in the
+#              same run (bench/README.md keeps the latest results). The 100,000-deal plan is
+#              built once at BIG_PLAN and reused.
+BIG_PLAN ?= /tmp/big.smplan
 bench: $(STAMP)
+	test -f $(BIG_PLAN) || $(PY) app.py demo $(BIG_PLAN) --deals 100000 --years 10
 	$(PY) bench/bench_demo.py
+	QT_QPA_PLATFORM=offscreen $(PY) bench/bench_startup.py --plan $(BIG_PLAN)
+	QT_QPA_PLATFORM=offscreen $(PY) bench/bench_pipeline.py --plan $(BIG_PLAN)
+	$(PY) bench/bench_import.py
+	$(PY) bench/bench_memory.py --plan $(BIG_PLAN)
+	$(PY) bench/bench_export.py --plan $(BIG_PLAN)
+	QT_QPA_PLATFORM=offscreen $(PY) bench/bench_charts.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -219,8 +219,8 @@ class Deal(Base):
     probability: Mapped[int | None] = mapped_column(Integer, nullable=True)
     stage_id: Mapped[int] = mapped_column(ForeignKey("stage.id", ondelete="RESTRICT"), index=True)
     created_on: Mapped[dt.date] = mapped_column(Date)
-    expected_close: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
-    closed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    expected_close: Mapped[dt.date | None] = mapped_column(Date, nullable=True, index=True)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True, index=True)
     status: Mapped[str] = mapped_column(String(8), default="open", index=True)
     lost_reason_id: Mapped[int | None] = mapped_column(
         ForeignKey("lost_reason.id", ondelete="SET NULL"), nullable=True
@@ -245,7 +245,11 @@ class DealEvent(Base):
     kind: Mapped[str] = mapped_column(String(20))
     old_value: Mapped[str] = mapped_column(String(200), default="")
     new_value: Mapped[str] = mapped_column(String(200), default="")
-    __table_args__ = (Index("ix_deal_event_deal", "deal_id", "happened_on"),)
+    __table_args__ = (
+        Index("ix_deal_event_deal", "deal_id", "happened_on"),
+        # A deal's last stage move and its close-date changes (the pipeline's figures).
+        Index("ix_deal_event_kind", "deal_id", "kind", "happened_on"),
+    )
 
 
 class Target(Base):

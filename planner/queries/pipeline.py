@@ -3,13 +3,15 @@ is moving (age, days in stage, close-date slips, whether it needs attention), th
 the deal form offers, and the headline pipeline figures.
 
 ``deals`` reads the whole pipeline with one SELECT (joins for the names) plus one grouped
-SELECT over the history, and builds the rows in one pass, so it stays quick for 100,000
-deals; views hold the list it returns and never go back to the database per row.
+SELECT over the history, and builds the rows in one pass; with ``ids`` it reads just those
+deals, which is how the pipeline table reads the page of rows it shows (the ordered ids
+come from ``pipeline_paging.deal_ids``), so the table never builds 100,000 rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -87,9 +89,33 @@ def stale_reasons(
     return tuple(reasons)
 
 
-def deals(plan: Plan, *, today: dt.date | None = None) -> list[DealRow]:
-    """Every deal, oldest first (by id); ages and staleness are as of ``today``."""
+def deals(
+    plan: Plan, *, today: dt.date | None = None, ids: Sequence[int] | None = None
+) -> list[DealRow]:
+    """Every deal, oldest first (by id); ages and staleness are as of ``today``.
+
+    With ``ids``, only those deals, in that order (one page of a table that reads its
+    rows on demand; ids no longer in the plan are left out)."""
     today = today or dt.date.today()
+    if ids is not None:
+        return _deals_by_id(plan, ids, today)
+    return _read_deals(plan, today, None)
+
+
+_ID_CHUNK = 500  # ids per IN (...) list, well below SQLite's limit on bound values
+
+
+def _deals_by_id(plan: Plan, ids: Sequence[int], today: dt.date) -> list[DealRow]:
+    found: dict[int, DealRow] = {}
+    wanted = list(ids)
+    for start in range(0, len(wanted), _ID_CHUNK):
+        chunk = wanted[start : start + _ID_CHUNK]
+        found.update((row.id, row) for row in _read_deals(plan, today, chunk))
+    return [found[i] for i in wanted if i in found]
+
+
+def _read_deals(plan: Plan, today: dt.date, ids: list[int] | None) -> list[DealRow]:
+    """The rows of every deal, or of the deals in ``ids`` (by id)."""
     stmt = (
         select(
             Deal.id, Deal.customer, Deal.title, Offering.name, Segment.name, Channel.name,
@@ -115,6 +141,9 @@ def deals(plan: Plan, *, today: dt.date | None = None) -> list[DealRow]:
         func.max(case((DealEvent.kind == "stage", DealEvent.happened_on)), type_=String),
         func.sum(case((DealEvent.kind == "close_date", 1), else_=0)),
     ).group_by(DealEvent.deal_id)
+    if ids is not None:
+        stmt = stmt.where(Deal.id.in_(ids))
+        history = history.where(DealEvent.deal_id.in_(ids))
     parse = dt.date.fromisoformat
     statuses = {s.value: s for s in DealStatus}
     rows = []

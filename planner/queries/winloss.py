@@ -350,7 +350,8 @@ def pipeline_board(
             .where(closed_where).group_by(Deal.status)
         ):  # fmt: skip
             figures[status] = (count, minor or 0, 0)
-        cards = _cards(conn, open_where, closed_where, limit)
+        # limit=0: the figures only (the pipeline board reads each column's cards itself).
+        cards = _cards(conn, open_where, closed_where, limit) if limit > 0 else []
         history = _history(conn, [c[1] for c in cards if c[0] == "open"])
         owners = _pairs(conn, SalesRep.id, SalesRep.name, SalesRep.position, SalesRep.id)
         reasons = _pairs(conn, LostReason.id, LostReason.name, LostReason.position, LostReason.name)

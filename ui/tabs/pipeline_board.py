@@ -5,13 +5,15 @@ Dropping a card on an open stage moves the deal there, on the won stage wins it,
 lost stage first asks why it was lost (cancel leaves it as it was); each is one undo
 step through ``PlanOperations``. The board reads ``planner.queries.pipeline_board``,
 which sums each column in SQL and returns only the newest cards per column, so it stays
-quick on a plan with 100,000 deals. Won and lost columns show the deals closed in the
-period chosen above the board (the current fiscal year at first).
+quick on a plan with 100,000 deals; a column scrolled to its end reads its next cards
+(``planner.queries.pipeline_paging.board_cards``). Won and lost columns show the deals
+closed in the period chosen above the board (the current fiscal year at first).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -28,13 +30,18 @@ from PySide6.QtWidgets import (
 )
 
 from planner.db.plan import UnitOfWork
+from planner.domain.periods import FiscalYear
+from planner.domain.pipeline import DealStatus
 from planner.queries import (
     Board,
+    BoardCard,
+    BoardColumn,
     closed_deal_years,
     current_fiscal_year,
     pipeline_board,
     profile_summary,
 )
+from planner.queries.pipeline_paging import board_cards
 from planner.services.commands import Change, Command
 from planner.services.deals import lose_deal, move_deal, win_deal
 from planner.services.errors import NotFoundError, ValidationError
@@ -64,6 +71,8 @@ class PipelineBoard(QWidget):
         self.formats = Formats()
         self.board: Board | None = None
         self._stale = True
+        # What the board was read with, for reading more cards of one column.
+        self._read_with: tuple[FiscalYear | None, int | None, str] = (None, None, "")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         bar = QHBoxLayout()
@@ -125,10 +134,21 @@ class PipelineBoard(QWidget):
         self.period.set_years(current_fiscal_year(plan, today), closed_deal_years(plan))
         year = self.period.chosen()
         owner = self.owner.currentData()
+        owner_id = owner if isinstance(owner, int) else None
+        # The figures in one read; each column's newest cards with a read of its own, which
+        # stays quick however many deals a stage holds (a window over every deal does not).
         board = pipeline_board(
-            plan, year, all_time=year is None,
-            owner_id=owner if isinstance(owner, int) else None,
-            search=self.search.query(), today=today,
+            plan, year, all_time=year is None, owner_id=owner_id, search=self.search.query(),
+            limit=0, today=today,
+        )  # fmt: skip
+        self._read_with = (board.period, owner_id, self.search.query())
+        board = replace(
+            board,
+            columns=tuple(
+                replace(column, cards=tuple(self._cards_after(column)(0)))
+                if column.count else column
+                for column in board.columns
+            ),
         )  # fmt: skip
         self.board = board
         self.formats = Formats(profile_summary(plan).currency)
@@ -166,7 +186,24 @@ class PipelineBoard(QWidget):
         year = board.period
         period = ClosedPeriodCombo.ALL_TIME.lower() if year is None else f"closed in {year.label}"
         for widget, shown in zip(self.columns, board.columns, strict=True):
-            widget.show_column(shown, self.formats, period[0].upper() + period[1:])
+            more = self._cards_after(shown)
+            widget.show_column(shown, self.formats, period[0].upper() + period[1:], more)
+
+    def _cards_after(self, column: BoardColumn) -> Callable[[int], list[BoardCard]]:
+        period, owner_id, search = self._read_with
+        stage = column.stage
+        status = (
+            DealStatus.WON if stage.is_won else DealStatus.LOST if stage.is_lost
+            else DealStatus.OPEN
+        )  # fmt: skip
+
+        def after(offset: int) -> list[BoardCard]:
+            return board_cards(
+                self.ops.plan, stage_id=stage.id, status=status, period=period,
+                owner_id=owner_id, search=search, offset=offset, today=base.today(),
+            )  # fmt: skip
+
+        return after
 
     def _drop_callback(self, position: int) -> Callable[[int], Any]:
         def dropped(deal_id: int) -> None:
@@ -236,7 +273,8 @@ class PipelineBoard(QWidget):
         if self.board is None:
             return False
         target = next((c for c in self.board.columns if c.stage.id == stage_id), None)
-        if target is None or any(card.id == deal_id for card in target.cards):
+        shown = next((c.model.cards for c in self.columns if c.column is target), ())
+        if target is None or any(card.id == deal_id for card in (*target.cards, *shown)):
             return False  # dropped back where it was: nothing to do, nothing to complain about
         stage = target.stage
         today = base.today()
@@ -270,8 +308,8 @@ class PipelineBoard(QWidget):
         return self.ops.run(command)
 
     def _customer(self, deal_id: int) -> str:
-        for column in self.board.columns if self.board else ():
-            for card in column.cards:
+        for column in self.columns:
+            for card in column.model.cards:
                 if card.id == deal_id:
                     return card.customer
         return "this customer"

@@ -2,6 +2,10 @@
 deals (as a MIME type carrying the deal id), the delegate that paints a card, one stage
 column, and the dialog asking why a deal was lost.
 
+A column shows the newest cards the board read; scrolled to its end, it reads the next
+ones for that column alone (``canFetchMore``/``fetchMore``), so a stage with 30,000 deals
+costs nothing until someone scrolls through it.
+
 A drop does not change the database itself: the column model hands the deal id to the
 board's callback through a queued call, so the model reset that follows the move never
 happens inside Qt's own drop handling.
@@ -83,21 +87,59 @@ def card_tooltip(card: BoardCard, formats: Formats) -> str:
     return "\n".join(lines)
 
 
+CardsAfter = Callable[[int], Sequence[BoardCard]]  # the next cards after the first n
+
+
 class CardListModel(QAbstractListModel):
     """The cards of one column. Cards drag out as their deal id; a deal dropped here is
-    handed to ``on_drop(deal_id)`` on the next turn of the event loop."""
+    handed to ``on_drop(deal_id)`` on the next turn of the event loop. With ``more`` and
+    ``total`` set, the view reads further cards as it is scrolled to the end."""
 
     def __init__(self, formats: Formats, on_drop: Callable[[int], Any] | None = None) -> None:
         super().__init__()
         self.formats = formats
         self.cards: tuple[BoardCard, ...] = ()
         self.on_drop = on_drop
+        self.total = 0
+        self.more: CardsAfter | None = None
 
-    def set_cards(self, cards: Sequence[BoardCard], formats: Formats) -> None:
+    def set_cards(
+        self,
+        cards: Sequence[BoardCard],
+        formats: Formats,
+        *,
+        total: int | None = None,
+        more: CardsAfter | None = None,
+    ) -> None:
         self.beginResetModel()
         self.cards = tuple(cards)
         self.formats = formats
+        self.total = len(self.cards) if total is None else total
+        self.more = more
         self.endResetModel()
+
+    @property
+    def hidden(self) -> int:
+        """Cards of the column not read yet."""
+        return max(self.total - len(self.cards), 0)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self.more is not None and self.hidden > 0
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent):
+            return
+        assert self.more is not None
+        known = {card.id for card in self.cards}
+        # A card dragged in since the column was read may come again: keep it once.
+        new = [card for card in self.more(len(self.cards)) if card.id not in known]
+        if not new:
+            self.total = len(self.cards)  # the column shrank since it was read
+            return
+        start = len(self.cards)
+        self.beginInsertRows(QModelIndex(), start, start + len(new) - 1)
+        self.cards = (*self.cards, *new)
+        self.endInsertRows()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.cards)
@@ -260,6 +302,7 @@ class StageColumn(QFrame):
         self.view.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.model.rowsInserted.connect(lambda *_: self.show_hidden())
         self.more = QLabel()
         self.more.setObjectName("boardColumnMore")
         self.more.setWordWrap(True)
@@ -269,7 +312,15 @@ class StageColumn(QFrame):
         layout.addWidget(self.more)
         self.column: BoardColumn | None = None
 
-    def show_column(self, column: BoardColumn, formats: Formats, period: str) -> None:
+    def show_column(
+        self,
+        column: BoardColumn,
+        formats: Formats,
+        period: str,
+        more: CardsAfter | None = None,
+    ) -> None:
+        """Show ``column``; ``more(n)`` reads the cards after the first n when the user
+        scrolls to the end of those shown."""
         self.column = column
         self.title.setText(column.stage.name)
         deals = f"{formats.count(column.count)} deal{'s' if column.count != 1 else ''}"
@@ -286,16 +337,26 @@ class StageColumn(QFrame):
             else "Open deals in this stage: their total, and the total weighted by the chance "
             "of winning each."
         )
-        self.model.set_cards(column.cards, formats)
-        if column.hidden:
-            self.more.setText(f"and {formats.count(column.hidden)} more (newest shown)")
+        self.model.set_cards(column.cards, formats, total=column.count, more=more)
+        self.show_hidden()
+
+    def show_hidden(self) -> None:
+        """The line under the cards: how many more there are, or why there are none."""
+        column, formats = self.column, self.model.formats
+        if column is None:
+            return
+        hidden = self.model.hidden
+        if hidden and self.model.more is None:
+            self.more.setText(f"and {formats.count(hidden)} more (newest shown)")
+        elif hidden:
+            self.more.setText(f"{formats.count(hidden)} more below: scroll down")
         elif not column.count:
             self.more.setText(
                 "No deals closed in this period."
                 if column.stage.is_closed
                 else "No open deals here. Drag a card here to move it."
             )
-        self.more.setVisible(bool(column.hidden or not column.count))
+        self.more.setVisible(bool(hidden or not column.count))
 
 
 class LostReasonDialog(QDialog):

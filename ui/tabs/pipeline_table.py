@@ -1,19 +1,20 @@
 """The pipeline as a table: filters, a search, the deals, the totals of what is shown, and the
 buttons that add, edit, win, lose and reopen a deal.
 
-Filtering happens on the rows ``planner.queries.deals`` returned (one predicate over a
-Python list), so 100,000 deals filter without going back to the database.
+The table reads rows on demand (``LazyTableModel``): the database filters and sorts the
+deals (``planner.queries.pipeline_paging.deal_ids``, a fraction of a second on 100,000
+deals) and the table reads only the pages of rows it shows, through the ``read_rows``
+function its tab hands it. The totals of what is shown are summed in SQL as well.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from decimal import Decimal
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -25,16 +26,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.db.models import Deal
-from planner.db.plan import UnitOfWork
 from planner.domain.pipeline import DealStatus
-from planner.queries import DealChoices, DealRow
-from planner.services.commands import Command
-from planner.services.deals import change_close_date
-from planner.services.edit import date_or_none
+from planner.queries import DealChoices, DealRow, deal_choices
+from planner.queries.pipeline_paging import (
+    SORTS,
+    DealFilter,
+    DealTotals,
+    FilterNames,
+    deal_ids,
+    deal_totals,
+    filter_names,
+)
 from ui.models.formats import Formats
-from ui.models.table import Column, Kind, RowTableModel, field_commands
 from ui.tabs import base as tabs_base
+from ui.tabs.pipeline_columns import DEAL_COLUMNS as DEAL_COLUMNS
+from ui.tabs.pipeline_columns import NEEDS_ATTENTION as NEEDS_ATTENTION
+from ui.tabs.pipeline_columns import DealTableModel, deal_command
 from ui.tabs.widgets import make_table
 from ui.undo import PlanOperations
 from ui.widgets import SearchBox
@@ -45,93 +52,29 @@ STATUS_CHOICES = (
     ("Won", DealStatus.WON),
     ("Lost", DealStatus.LOST),
 )
-NEEDS_ATTENTION = "Needs attention"
 _NO_DATE = QDate(2000, 1, 1)  # a date edit at this minimum shows "Any"
 
-
-def _attention(deal: DealRow) -> str:
-    return "⚠ " + "; ".join(deal.stale_reasons) if deal.stale else ""
-
-
-DEAL_COLUMNS: list[Column[DealRow]] = [
-    Column("Customer", lambda d: d.customer, field="customer"),
-    Column("Title", lambda d: d.title, field="title"),
-    Column("Amount", lambda d: d.amount, Kind.MONEY, field="amount_minor"),
-    Column("Stage", lambda d: d.stage, sort_by=lambda d: d.stage_position),
-    Column(
-        "Probability",
-        lambda d: d.probability,
-        Kind.COUNT,
-        display=lambda p: f"{p}%",
-        field="probability",
-        editable=lambda d: d.status is DealStatus.OPEN,
-        tooltip="The deal's own probability, or its stage's when it has none. Clear it to "
-        "use the stage's again.",
-    ),
-    Column(
-        "Weighted",
-        lambda d: d.weighted,
-        Kind.MONEY,
-        tooltip="Amount x probability: what the deal is worth to the forecast today.",
-    ),
-    Column("Expected close", lambda d: d.expected_close, Kind.DATE, field="expected_close"),
-    Column("Status", lambda d: d.status, display=lambda s: str(s).capitalize()),
-    Column(
-        NEEDS_ATTENTION,
-        _attention,
-        sort_by=lambda d: (not d.stale, d.stale_reasons),
-        tooltip="Open deals with no change for a while, a close date moved three times or "
-        "more, or a close date already past.",
-    ),
-    Column("Days in stage", lambda d: d.days_in_stage, Kind.COUNT),
-    Column(
-        "Age (days)",
-        lambda d: d.age_days,
-        Kind.COUNT,
-        tooltip="Days since the deal was created, or until it closed.",
-    ),
-    Column("Close date moved", lambda d: d.slips, Kind.COUNT),
-    Column("Offering", lambda d: d.offering),
-    Column("Segment", lambda d: d.segment),
-    Column("Source channel", lambda d: d.channel),
-    Column("Owner", lambda d: d.owner),
-    Column("Created", lambda d: d.created_on, Kind.DATE),
-    Column("Closed", lambda d: d.closed_on, Kind.DATE),
-    Column("Lost reason", lambda d: d.lost_reason),
-]
-_ATTENTION_COLUMN = [c.header for c in DEAL_COLUMNS].index(NEEDS_ATTENTION)
+# The database's sort order for each column: ``SORTS`` lists them in the columns' order
+# (tests/gui/test_pipeline_large.py sorts by every column and checks the result).
+_COLUMN_SORTS = dict(enumerate(SORTS))
+# Above this many deals, the search waits for a pause in typing before it asks again.
+_TYPING_PAUSE_FROM = 20_000
 
 
-_field_edit = field_commands(Deal)
+@dataclass(frozen=True)
+class TableRead:
+    """What the table shows after a change, read in one go: the filter lists' choices,
+    the ordered ids of the deals shown, one page of their rows and the totals."""
+
+    choices: DealChoices
+    names: FilterNames
+    keys: list[int]
+    page: int
+    rows: Sequence[DealRow]
+    totals: DealTotals
 
 
-def deal_command(uow: UnitOfWork, row: DealRow, column: Column[Any], value: Any) -> Command | None:
-    """A cell edit: a new close date goes into the deal's history (it counts as a slip);
-    other cells set their field."""
-    if column.field == "expected_close":
-        day = date_or_none(value)  # a cleared cell arrives as None
-        return change_close_date(uow, row.id, day, today=tabs_base.today())
-    return _field_edit(uow, row, column, value)
-
-
-class DealTableModel(RowTableModel):
-    """Deals, with the reasons a deal needs attention as the tooltip of its flag."""
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
-        if index.isValid() and index.column() == _ATTENTION_COLUMN:
-            deal: DealRow = self.row_at(index.row())
-            if role == Qt.ItemDataRole.ToolTipRole and deal.stale:
-                return "This deal needs attention:\n" + "\n".join(deal.stale_reasons)
-            if role == Qt.ItemDataRole.ForegroundRole and deal.stale:
-                return QBrush(QColor(170, 60, 0))  # amber-brown: readable on light and dark
-        return super().data(index, role)
-
-
-def _equals(attribute: str, value: str) -> Callable[[DealRow], bool]:
-    def check(deal: DealRow) -> bool:
-        return bool(getattr(deal, attribute) == value)
-
-    return check
+TableReader = Callable[[], TableRead]
 
 
 def _date(edit: QDateEdit) -> dt.date | None:
@@ -140,7 +83,11 @@ def _date(edit: QDateEdit) -> dt.date | None:
 
 
 class DealTable(QWidget):
-    """Filters, search, the deals table, totals and the deal buttons."""
+    """Filters, search, the deals table, totals and the deal buttons.
+
+    ``read_rows(ids)`` returns the rows of those deals (the tab reads them, as of its
+    today); ``today()`` is the day ages and staleness are counted to. ``reload()`` reads
+    the table again after the plan changed."""
 
     new_requested = Signal()
     edit_requested = Signal(int)
@@ -148,10 +95,24 @@ class DealTable(QWidget):
     lose_requested = Signal(int)
     reopen_requested = Signal(int)
 
-    def __init__(self, ops: PlanOperations, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ops: PlanOperations,
+        read_rows: Callable[[Sequence[int]], Sequence[DealRow]],
+        today: Callable[[], dt.date] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.ops = ops
+        self.today = today or (lambda: tabs_base.today())
         self.formats = Formats()
-        self.model = DealTableModel(DEAL_COLUMNS, ops=ops, command_for=deal_command)
+        self.filter = DealFilter()
+        self.totals_read: DealTotals | None = None
+        self.model = DealTableModel(
+            DEAL_COLUMNS, keys=self._keys, ops=ops, command_for=deal_command,
+            load=lambda ids: read_rows([i for i in ids if isinstance(i, int)]),
+            every=lambda: deal_ids(ops.plan, today=self.today()),
+        )  # fmt: skip
         self.search = SearchBox(placeholder="Find customer or title…")
         self.search.setObjectName("dealSearch")
         self.status = QComboBox()
@@ -203,12 +164,30 @@ class DealTable(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
+        # On a large plan the search waits for a pause in typing (see ``_typed``).
+        self._typing = QTimer(self)
+        self._typing.setSingleShot(True)
+        self._typing.setInterval(250)
+        self._typing.timeout.connect(lambda: self.apply_filter())
         self._wire()
         self._update_buttons()
 
+    def _keys(self, column: int, descending: bool) -> list[int]:
+        sort = _COLUMN_SORTS.get(column)
+        return deal_ids(
+            self.ops.plan, self.filter, sort=sort, descending=descending, today=self.today()
+        )
+
+    def _typed(self) -> None:
+        every = self.totals_read.every if self.totals_read is not None else 0
+        if every > _TYPING_PAUSE_FROM:
+            self._typing.start()
+        else:
+            self.apply_filter()
+
     def _wire(self) -> None:
         refilter: Callable[..., None] = lambda *_: self.apply_filter()  # noqa: E731
-        self.search.text_changed.connect(refilter)
+        self.search.text_changed.connect(lambda *_: self._typed())
         for combo in (self.status, self.stage, self.owner, self.offering, self.segment,
                       self.channel):  # fmt: skip
             combo.currentIndexChanged.connect(refilter)
@@ -228,7 +207,7 @@ class DealTable(QWidget):
 
     # -- choices and rows ----------------------------------------------------------------
 
-    def set_choices(self, choices: DealChoices, rows: list[DealRow]) -> bool:
+    def set_choices(self, choices: DealChoices, names: FilterNames) -> bool:
         """Fill the filter lists, keeping what is chosen while it is still there. True when
         a choice had to go back to "All" (a renamed or removed stage, say)."""
         dropped = False
@@ -246,11 +225,10 @@ class DealTable(QWidget):
             combo.blockSignals(False)
 
         fill(self.stage, "All stages", [s.name for s in choices.stages])
-        owners = sorted({r.owner for r in rows if r.owner} | {o.name for o in choices.owners})
-        fill(self.owner, "All owners", owners)
-        fill(self.offering, "All offerings", sorted({r.offering for r in rows if r.offering}))
-        fill(self.segment, "All segments", sorted({r.segment for r in rows if r.segment}))
-        fill(self.channel, "All channels", sorted({r.channel for r in rows if r.channel}))
+        fill(self.owner, "All owners", list(names.owners))
+        fill(self.offering, "All offerings", list(names.offerings))
+        fill(self.segment, "All segments", list(names.segments))
+        fill(self.channel, "All channels", list(names.channels))
         return dropped
 
     def reset_filters(self) -> None:
@@ -266,52 +244,87 @@ class DealTable(QWidget):
         self.search.clear()
         self.apply_filter()
 
-    def predicate(self) -> Callable[[DealRow], bool] | None:
-        """The test a deal must pass to be shown, or None when nothing is filtered."""
-        words = self.search.query().casefold().split()
-        status = STATUS_CHOICES[max(self.status.currentIndex(), 0)][1]
+    def current_filter(self) -> DealFilter:
+        """What the filters and the search ask for."""
 
         def chosen(combo: QComboBox) -> str | None:
             return combo.currentText() if combo.currentIndex() > 0 else None
 
-        stage, owner, offering = chosen(self.stage), chosen(self.owner), chosen(self.offering)
-        segment, channel = chosen(self.segment), chosen(self.channel)
-        low, high = _date(self.close_from), _date(self.close_to)
-        checks: list[Callable[[DealRow], bool]] = []
-        if status is not None:
-            checks.append(lambda d: d.status is status)
-        for value, attribute in ((stage, "stage"), (owner, "owner"), (offering, "offering"),
-                                 (segment, "segment"), (channel, "channel")):  # fmt: skip
-            if value is not None:
-                checks.append(_equals(attribute, value))
-        if low is not None:
-            checks.append(lambda d: d.expected_close is not None and d.expected_close >= low)
-        if high is not None:
-            checks.append(lambda d: d.expected_close is not None and d.expected_close <= high)
-        if words:
-            checks.append(lambda d: all(w in f"{d.customer}\n{d.title}".casefold() for w in words))
-        if not checks:
-            return None
-        return lambda d: all(check(d) for check in checks)
+        return DealFilter(
+            status=STATUS_CHOICES[max(self.status.currentIndex(), 0)][1],
+            stage=chosen(self.stage), owner=chosen(self.owner), offering=chosen(self.offering),
+            segment=chosen(self.segment), channel=chosen(self.channel),
+            close_from=_date(self.close_from), close_to=_date(self.close_to),
+            words=tuple(self.search.query().casefold().split()),
+        )  # fmt: skip
 
     def apply_filter(self) -> None:
-        self.model.set_filter(self.predicate())
+        """Show the deals the filters keep (read again from the plan)."""
+        self._typing.stop()
+        self.filter = self.current_filter()
+        self.model.reload()
+        self.update_totals()
+
+    def reader(self, read_rows: Callable[[Sequence[int]], Sequence[DealRow]]) -> TableReader:
+        """A function that reads what the table shows after the plan changed (filter
+        choices, the ordered ids, the page in view, the totals) for ``present``. It holds
+        the plan, filter, order and page as they are now and touches no widget, so it may
+        run on a worker thread; ``read_rows(ids)`` reads rows the same way."""
+        plan, where, today = self.ops.plan, self.filter, self.today()
+        column, descending = self.model.sorted_by
+        sort, size = _COLUMN_SORTS.get(column), self.model.page_size
+        top = max(self.view.rowAt(0), 0) // size
+
+        def read() -> TableRead:
+            keys = deal_ids(plan, where, sort=sort, descending=descending, today=today)
+            page = min(top, max(len(keys) - 1, 0) // size)
+            rows = read_rows(keys[page * size : (page + 1) * size])
+            totals = deal_totals(plan, where, today=today)
+            return TableRead(deal_choices(plan), filter_names(plan), keys, page, rows, totals)
+
+        return read
+
+    def present(self, read: TableRead) -> None:
+        """Show what ``reader``'s function read, keeping the selection and the rows in
+        view when the deals are the same."""
+        if self.set_choices(read.choices, read.names):
+            self.apply_filter()  # the filter named something that is gone: read again
+            return
+        self.model.show_keys(read.keys, read.page, read.rows)
+        self.totals_read = read.totals
+        self.show_totals()
+
+    def update_totals(self) -> None:
+        self.totals_read = deal_totals(self.ops.plan, self.filter, today=self.today())
         self.show_totals()
 
     def show_totals(self) -> None:
-        shown: list[DealRow] = self.model.shown
-        amount = sum((d.amount for d in shown), Decimal(0))
-        weighted = sum((d.weighted for d in shown), Decimal(0))
-        every = len(self.model.rows)
-        count = self.formats.count(len(shown))
-        if len(shown) != every:
-            count = f"{count} of {self.formats.count(every)}"
-        flagged = sum(1 for d in shown if d.stale)
+        totals = self.totals_read
+        if totals is None:
+            return
+        count = self.formats.count(totals.count)
+        if totals.count != totals.every:
+            count = f"{count} of {self.formats.count(totals.every)}"
+        flagged = totals.needing_attention
         attention = f" · {self.formats.count(flagged)} need attention" if flagged else ""
         self.totals.setText(
-            f"{count} deals shown · Amount {self.formats.money(amount)} · "
-            f"Weighted {self.formats.money(weighted)}{attention}"
+            f"{count} deals shown · Amount {self.formats.money(totals.amount)} · "
+            f"Weighted {self.formats.money(totals.weighted)}{attention}"
         )
+
+    def fit_columns(self, widest: int = 320, rows: int = 30) -> None:
+        """Size columns to their header and first rows (read already), capped so long text
+        does not push the rest away. Qt's own fitting can measure every row, which would
+        read all 100,000 deals; this measures each cell's text once."""
+        header = self.view.horizontalHeader()
+        metrics = self.view.fontMetrics()
+        model = self.model
+        shown = min(rows, model.rowCount())
+        for column in range(model.columnCount()):
+            texts = (model.index(row, column).data() for row in range(shown))
+            width = max((metrics.horizontalAdvance(str(t)) for t in texts if t), default=0)
+            width = max(width + 16, header.sectionSizeFromContents(column).width())
+            header.resizeSection(column, min(width, widest))
 
     # -- the current deal ----------------------------------------------------------------
 
