@@ -12,14 +12,19 @@ never pay for (or depend on) Qt, pyqtgraph or numpy; each command imports what i
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
 import textwrap
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from planner.db.plan import Plan
 
 from planner import __version__
 
@@ -126,10 +131,13 @@ def describe_error(exc: BaseException) -> str:
     from planner.db.plan import PlanError
     from planner.domain.money import MoneyError
     from planner.domain.periods import PeriodError
+    from planner.instance_lock import LockHeld
     from planner.services.errors import NotFoundError, ValidationError
 
     if isinstance(exc, PlanError | ValidationError | NotFoundError | PeriodError | MoneyError):
         return _sentence(str(exc))
+    if isinstance(exc, LockHeld):
+        return _sentence(f"{exc} Close it there first, then run this command again")
     if isinstance(exc, OSError):
         reason = exc.strerror or str(exc) or type(exc).__name__
         reason = reason[:1].lower() + reason[1:]
@@ -167,6 +175,30 @@ def guarded(run: Callable[[], int]) -> int:
             raise
         print(describe_error(exc), file=sys.stderr)
         return 1
+
+
+@contextlib.contextmanager
+def editing(path: Path) -> Iterator[Plan]:
+    """The plan at ``path``, opened for a command that writes to it.
+
+    Takes the same lock a planner window takes (planner/instance_lock.py), so a command never
+    writes under a window that has the plan open (the window would not show the change and
+    its undo history would no longer match the file); ``LockHeld`` becomes one sentence in
+    ``guarded``. Where no lock file can be made (a read-only folder) ``open_plan`` says why.
+    """
+    from planner.db.plan import open_plan
+    from planner.instance_lock import PlanLock
+
+    try:
+        lock: PlanLock | None = PlanLock.acquire(path)
+    except OSError:
+        lock = None
+    try:
+        with open_plan(path) as plan:
+            yield plan
+    finally:
+        if lock is not None:
+            lock.release()
 
 
 # --- demo ----------------------------------------------------------------------------------
@@ -317,11 +349,10 @@ def _import_actuals_arguments(parser: argparse.ArgumentParser) -> None:
 @command("import-actuals", "add actual sales from a CSV or Excel export", _import_actuals_arguments)
 def run_import_actuals(args: argparse.Namespace) -> int:
     from planner.db.models import BusinessProfile
-    from planner.db.plan import open_plan
     from planner.io.actuals_import import ImportRefused, import_file
     from planner.io.tabular import ImportFileError
 
-    with open_plan(Path(args.plan)) as plan:
+    with editing(Path(args.plan)) as plan:
         with plan.session() as session:
             profile = session.get(BusinessProfile, 1)
             currency = profile.currency if profile is not None else "EUR"
@@ -362,11 +393,10 @@ def _import_deals_arguments(parser: argparse.ArgumentParser) -> None:
 
 @command("import-deals", "add or update deals from a CRM export", _import_deals_arguments)
 def run_import_deals(args: argparse.Namespace) -> int:
-    from planner.db.plan import open_plan
     from planner.io.deals_import import BadRowsError, import_deals_file
     from planner.io.tabular import ImportFileError
 
-    with open_plan(Path(args.plan)) as plan:
+    with editing(Path(args.plan)) as plan:
         try:
             summary = import_deals_file(plan, args.file, skip_bad=args.skip_bad)
         except BadRowsError as refused:
@@ -437,3 +467,8 @@ def run_forecast(args: argparse.Namespace) -> int:
         print(f"{month.short_label:<10}{mean:>14,.2f}{low:>14,.2f}{high:>14,.2f}{shown:>14}")
     print(result.sentence)
     return 0
+
+
+import planner.cli_export  # noqa: E402  (registers the export command)
+import planner.cli_report  # noqa: E402,F401  (registers the report command)
+from planner import cli_check  # noqa: E402,F401  (registers the check command)

@@ -137,20 +137,15 @@ def run_gui(
     if startup_time:
         return _time_startup(path, started_at)
 
-    from planner.db.plan import PlanError, open_plan
     from ui.main_window import MainWindow
 
     window = MainWindow()
-    error = None
-    if path is not None:
-        try:
-            window.load_plan(open_plan(path))
-        except PlanError as exc:
-            error = str(exc)
-    else:
+    if path is None:
         window.reopen_last()
     window.show()
-    if error is not None:
-        # After show(), so the message sits on top of a visible window.
-        window.report_open_error(error)
+    if path is not None:
+        # After show(), so a refusal or the "open read-only?" question sits on top of a
+        # visible window; nothing is painted before app.exec(), so the start page never
+        # flashes. open_path takes the plan's lock, so a second window is told.
+        window.open_path(path)
     return app.exec()

@@ -28,9 +28,11 @@ from PySide6.QtWidgets import (
 
 import planner
 from planner.db.plan import Plan
+from planner.instance_lock import PlanLock
 from planner.queries.profile import profile_summary
 from planner.services.commands import Change
 from ui import settings as opt
+from ui.background import finish_reads
 from ui.file_flows import FileFlows
 from ui.profile_dialog import ProfileDialog
 from ui.settings import APPLICATION_TITLE, Settings
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 KEY_ROLE = Qt.ItemDataRole.UserRole
+SAVED = "All changes saved"
 
 
 def app_icon() -> QIcon:
@@ -95,7 +98,7 @@ class MainWindow(FileFlows):
         self.pages.addWidget(self.start_page)
         self.pages.addWidget(self.splitter)
         self.setCentralWidget(self.pages)
-        self.saved_label = QLabel("All changes saved")
+        self.saved_label = QLabel(SAVED)
         self.saved_label.setToolTip(
             "Every change is written to the plan file the moment you make it, "
             "so there is nothing to save by hand."
@@ -138,9 +141,15 @@ class MainWindow(FileFlows):
             "Save a &Copy As…", self.save_copy, QKeySequence.StandardKey.SaveAs
         )
         self.close_action = self._action("&Close", self.close_plan, "Ctrl+W")
+        self.restore_action = self._action("Restore from &Backup…", self.restore_backup)
         self.profile_action = self._action("Business &Profile…", self.edit_profile)
         self.import_actuals_action = self._action("Import Actual &Sales…", self.import_actuals)
         self.import_deals_action = self._action("Import &Deals…", self.import_deals)
+        self.import_excel_action = self._action("Import from E&xcel…", self.import_excel)
+        self.export_excel_action = self._action("&Export to Excel…", self.export_excel)
+        self.report_action = self._action(
+            "Print &Quarterly Report…", self.print_report, QKeySequence.StandardKey.Print
+        )
         self.quit_action = self._action("&Quit", self.close, "Ctrl+Q")
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.clear_recent_action = self._action("&Clear Recent", self.clear_recent)
@@ -159,10 +168,13 @@ class MainWindow(FileFlows):
         file_menu.addActions([self.new_action, self.sample_action, self.open_action])
         self.recent_menu = file_menu.addMenu("Open &Recent")
         file_menu.addSeparator()
-        file_menu.addActions([self.save_copy_action, self.close_action])
+        file_menu.addActions([self.save_copy_action, self.restore_action, self.close_action])
         file_menu.addSeparator()
         file_menu.addAction(self.import_actuals_action)
         file_menu.addAction(self.import_deals_action)
+        file_menu.addAction(self.import_excel_action)
+        file_menu.addAction(self.export_excel_action)
+        file_menu.addAction(self.report_action)
         file_menu.addAction(self.profile_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -235,7 +247,8 @@ class MainWindow(FileFlows):
             self.setWindowFilePath("")
             return
         name = profile_summary(plan).name
-        self.setWindowTitle(f"{name} — {plan.path.name} — {APPLICATION_TITLE}")
+        read_only = " (read-only)" if plan.read_only else ""
+        self.setWindowTitle(f"{name} — {plan.path.name}{read_only} — {APPLICATION_TITLE}")
         self.setWindowFilePath(str(plan.path))
 
     def _update_actions(self) -> None:
@@ -244,9 +257,19 @@ class MainWindow(FileFlows):
             action.setEnabled(has_plan)
         self.import_actuals_action.setEnabled(has_plan)
         self.import_deals_action.setEnabled(has_plan)
+        self.import_excel_action.setEnabled(has_plan)
+        self.export_excel_action.setEnabled(has_plan)
+        self.report_action.setEnabled(has_plan)
         for action in self.tab_actions.actions():
             action.setEnabled(has_plan)
         self.saved_label.setVisible(has_plan)
+        read_only = self.plan is not None and self.plan.read_only
+        self.restore_action.setEnabled(has_plan and not read_only)
+        if read_only:
+            self.import_actuals_action.setEnabled(False)
+            self.import_deals_action.setEnabled(False)
+            self.import_excel_action.setEnabled(False)
+        self.saved_label.setText("Read-only: nothing can be changed" if read_only else SAVED)
 
     def _refresh_recent(self) -> None:
         paths = self.settings.recent_files()
@@ -323,15 +346,18 @@ class MainWindow(FileFlows):
             self.show_tab(str(key))
 
     # ----- plans ------------------------------------------------------------------------
-    def load_plan(self, plan: Plan, *, remember: bool = True) -> None:
-        """Show ``plan`` (already open) in the window; ``remember`` adds it to recent plans."""
+    def load_plan(self, plan: Plan, *, remember: bool = True, lock: PlanLock | None = None) -> None:
+        """Show ``plan`` (already open) in the window; ``remember`` adds it to recent plans;
+        ``lock`` is its instance lock, held until the plan is closed."""
         self._unload_plan()
         ops = PlanOperations(plan, self)
         self._ops = ops
         self._undo_group.addStack(ops.undo_stack)
         self._undo_group.setActiveStack(ops.undo_stack)
         ops.changed.connect(self._on_changed)
+        ops.changed.connect(self._plan_edited)
         ops.failed.connect(self._on_failed)
+        self._guard_plan(plan, lock)
         self.pages.setCurrentWidget(self.splitter)
         last = self.settings.get(opt.LAST_TAB)
         self.show_tab(last if last in self.tab_keys() else self.tab_specs[0].key)
@@ -366,7 +392,8 @@ class MainWindow(FileFlows):
         self._tabs.clear()
         self._current_key = ""
         self.statusBar().clearMessage()
-        ops.plan.close()
+        finish_reads(ops)  # no tab read may still run on (or start on) the closed plan
+        self._close_guarded(ops.plan)
         ops.deleteLater()
 
     def _show_start_page(self) -> None:
@@ -392,6 +419,16 @@ class MainWindow(FileFlows):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
+    def print_report(self) -> None:
+        """File > Print Quarterly Report…: choose, preview, print or save as PDF."""
+        if self._ops is None:
+            return
+        from ui.report_dialog import ReportDialog
+
+        dialog = ReportDialog(self._ops, self, self.settings)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
     def import_deals(self) -> None:
         """File > Import Deals…: the CRM import wizard, on the open plan."""
         if self._ops is None:
@@ -399,6 +436,26 @@ class MainWindow(FileFlows):
         from ui.import_deals_dialog import ImportDealsDialog
 
         dialog = ImportDealsDialog(self._ops, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def import_excel(self) -> None:
+        """File > Import from Excel…: figures changed in an exported workbook, as one step."""
+        if self._ops is None:
+            return
+        from ui.excel_import_dialog import ExcelImportDialog
+
+        dialog = ExcelImportDialog(self._ops, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def export_excel(self) -> None:
+        """File > Export to Excel…: the chosen fiscal year as one workbook."""
+        if self._ops is None:
+            return
+        from ui.export_dialog import ExportDialog
+
+        dialog = ExportDialog(self._ops, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
