@@ -121,6 +121,13 @@ class DealTable(QWidget):
             self.status.addItem(label)
         self.stage, self.owner, self.offering = QComboBox(), QComboBox(), QComboBox()
         self.segment, self.channel = QComboBox(), QComboBox()
+        for combo in (self.status, self.stage, self.owner, self.offering, self.segment,
+                      self.channel):  # fmt: skip
+            # Long names (a channel, an offering) must not widen the window past a laptop's.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(5)
         self.close_from, self.close_to = QDateEdit(), QDateEdit()
         for edit in (self.close_from, self.close_to):
             edit.setCalendarPopup(True)
@@ -148,6 +155,8 @@ class DealTable(QWidget):
         self.view = make_table(self.model, name="pipelineTable")
         self.totals = QLabel()
         self.totals.setObjectName("pipelineTotals")
+        self.totals.setWordWrap(True)  # wraps on a narrow window instead of widening it
+        self.totals.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.new_button = QPushButton("New Deal…")
         self.edit_button = QPushButton("Edit…")
         self.win_button = QPushButton("Win")
@@ -157,8 +166,7 @@ class DealTable(QWidget):
         for button in (self.new_button, self.edit_button, self.win_button, self.lose_button,
                        self.reopen_button):  # fmt: skip
             buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.totals)
+        buttons.addWidget(self.totals, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(filters)
