@@ -5,6 +5,12 @@ date, the amount (or quantity and price) and the product, and how dates and numb
 written -> say which offering each product is -> read the summary -> Import, one undo
 step. Nothing is stored before the last step. Tests drive it through ``set_file``,
 ``go_next``, the combos and ``finish``.
+
+A year of till lines can be 100,000 rows: reading the file, working out the summary (on
+leaving the offerings page) and the import run on a worker thread behind a progress
+dialog with Cancel (``StepDialog.run_work``). The import is one transaction on that
+worker, rolled back on Cancel; only the stored command is then pushed on the undo stack
+(``apply_prepared``), so the window never waits on it.
 """
 
 from __future__ import annotations
@@ -20,7 +26,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
+from planner.db.plan import READ_ONLY_MESSAGE, UnitOfWork
 from planner.io.actuals_import import (
     ActualsMapping,
     ImportPreview,
@@ -29,10 +37,20 @@ from planner.io.actuals_import import (
     load_file,
     match_offerings,
 )
-from planner.io.tabular import ImportFileError
+from planner.io.tabular import ImportCancelled, ImportFileError, ImportProgress
 from planner.io.values import DateOrder
 from planner.queries import profile_summary
-from ui.import_widgets import ColumnCombo, FileChooser, PreviewTable, StepDialog, ValueMappingTable
+from planner.services.commands import Command, undo
+from ui.import_widgets import (
+    AppliedCommand,
+    BackgroundWork,
+    ColumnCombo,
+    FileChooser,
+    PreviewTable,
+    StepDialog,
+    ValueMappingTable,
+    apply_prepared,
+)
 from ui.tabs.base import today
 from ui.undo import PlanOperations
 
@@ -130,7 +148,7 @@ class ImportActualsDialog(StepDialog):
         self.offering_table = ValueMappingTable("Product in the file", "Offering in your plan")
         layout.addWidget(self.offerings_note)
         layout.addWidget(self.offering_table, 1)
-        self.add_page(page, "Products and offerings", lambda: None)
+        self.add_page(page, "Products and offerings", self._work_out_preview)
 
     def _build_summary_page(self) -> None:
         self.summary, self.skip_bad = self.add_summary_page()
@@ -140,16 +158,20 @@ class ImportActualsDialog(StepDialog):
 
     def set_file(self, path: str) -> bool:
         """Read ``path`` and detect its columns; False (reason shown) if it cannot be read."""
+        if self.work is not None:
+            return False  # the path field losing focus to the progress dialog: reading already
         self.loaded, self._file_error = None, None
         if not path:
             return False
         if self.chooser.path() != path:
             self.chooser.path_edit.setText(path)
+        plan = self.ops.plan
         try:
-            self.loaded = load_file(self.ops.plan, path, None)
-        except ImportFileError as exc:
-            self._file_error = str(exc)
-            self.file_note.setText(str(exc))
+            self.loaded = self.run_work("Reading the file…", lambda _job: load_file(plan, path))
+        except (ImportFileError, ImportCancelled) as exc:
+            cancelled = isinstance(exc, ImportCancelled)
+            self._file_error = "Reading the file was cancelled." if cancelled else str(exc)
+            self.file_note.setText(self._file_error)
             return False
         detection = self.loaded.detection
         if not detection.date_order_certain and not self.loaded.remembered:
@@ -270,9 +292,22 @@ class ImportActualsDialog(StepDialog):
             for text, data in self._offering_choices().items()
         }
 
-    def _fill_summary(self) -> None:
+    def _work_out_preview(self) -> str | None:
+        """What Import would do (on the worker); None, or why the wizard stays put."""
         assert self.loaded is not None
-        self.preview = self.loaded.preview(self.ops.plan, self.mapping(), self.offering_map())
+        loaded, plan = self.loaded, self.ops.plan
+        mapping, offering_map = self.mapping(), self.offering_map()
+        try:
+            self.preview = self.run_work(
+                "Adding up the sales…",
+                lambda job: loaded.preview(plan, mapping, offering_map, progress=job.progress),
+            )
+        except ImportCancelled:
+            return "Adding up the sales was cancelled; press Next to try again."
+        return None
+
+    def _fill_summary(self) -> None:
+        assert self.preview is not None
         lines = self.preview.summary_lines(self.currency, limit=200)
         problems = len(self.preview.problems)
         if problems:
@@ -295,11 +330,38 @@ class ImportActualsDialog(StepDialog):
         self.finish_button.setEnabled(ready)
 
     def finish(self) -> bool:
-        """Import what the summary shows, as one undo step; True when stored."""
-        if self.preview is None or not self.finish_button.isEnabled():
+        """Import what the summary shows, as one undo step; True when stored.
+
+        The worker imports in one transaction; the GUI thread then only pushes the stored
+        command for Undo."""
+        preview = self.preview
+        if preview is None or not self.finish_button.isEnabled():
             return False
-        command = self.preview.command(today(), skip_bad=self.skip_bad.isChecked())
-        if not self.ops.run(command):
+        plan = self.ops.plan
+        if plan.read_only:
+            self.show_error(READ_ONLY_MESSAGE)
+            return False
+        command = preview.command(today(), skip_bad=self.skip_bad.isChecked())
+
+        def prepare(_uow: UnitOfWork, _progress: ImportProgress) -> Command:
+            return command
+
+        def work(job: BackgroundWork) -> Command:
+            return apply_prepared(plan, job, prepare, "Saving the sales in your plan…")
+
+        try:
+            self.run_work("Importing the sales…", work)
+        except ImportCancelled:
+            self.show_error("The import was cancelled; nothing was changed.")
+            return False
+        except (ValueError, LookupError) as exc:  # a locked month: one plain sentence
+            self.show_error(str(exc))
+            return False
+        except SQLAlchemyError:  # the disk is full, the file locked: nothing was stored
+            self.show_error("The sales could not be imported; nothing was changed.")
+            return False
+        if not self.ops.run(AppliedCommand(command)):
+            undo(plan, command)  # it could not be recorded for Undo: take it back now
             self.show_error("The sales could not be imported; nothing was changed.")
             return False
         self.accept()

@@ -6,11 +6,18 @@ holds what (filled in for HubSpot, Salesforce and Pipedrive; to be chosen for ot
 sales reps -> read the summary (new, updated, skipped with reasons) -> Import, one undo
 step. Nothing is stored before the last step. Tests drive it through ``set_file``,
 ``go_next``, the combos and ``finish``.
+
+A CRM export can hold 100,000 deals: reading the file, reading its rows (on leaving the
+columns page), working out the summary (on leaving the stages page) and the import itself
+run on a worker thread behind a progress dialog with Cancel (``StepDialog.run_work``). The
+import is one transaction on that worker, rolled back on Cancel; only the stored command
+is then pushed on the undo stack (``apply_prepared``), so the window never waits on it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -22,7 +29,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
+from planner.db.plan import READ_ONLY_MESSAGE, UnitOfWork
 from planner.io.crm_formats import FIELDS, FORMATS, GENERIC, normalise
 from planner.io.deals_import import (
     BadRow,
@@ -35,16 +44,38 @@ from planner.io.deals_import import (
     load_stage_choices,
     parse_deals,
     plan_import,
+    prepare_import,
     read_deals_file,
     suggest_stages,
     unknown_owners,
 )
-from planner.io.tabular import ImportFileError
-from ui.import_widgets import ColumnCombo, FileChooser, PreviewTable, StepDialog, ValueMappingTable
+from planner.io.tabular import ImportCancelled, ImportFileError, ImportProgress
+from planner.services.commands import Command, undo
+from ui.import_widgets import (
+    AppliedCommand,
+    BackgroundWork,
+    ColumnCombo,
+    FileChooser,
+    PreviewTable,
+    StepDialog,
+    ValueMappingTable,
+    apply_prepared,
+)
 from ui.tabs.base import today
 from ui.undo import PlanOperations
 
 CHOOSE_STAGE = "Choose a stage…"
+
+
+@dataclass(frozen=True)
+class _ReadDeals:
+    """The file's rows read as deals on the worker, with what the stages page shows."""
+
+    deals: list[SourceDeal]
+    bad: list[BadRow]
+    stage_counts: Counter[str]  # normalised CRM stage -> deals in it
+    stage_names: list[str]
+    unknown_owners: list[str]
 
 
 class ImportDealsDialog(StepDialog):
@@ -57,6 +88,8 @@ class ImportDealsDialog(StepDialog):
         self.deals: list[SourceDeal] = []
         self.bad: list[BadRow] = []
         self.summary: DealsImportSummary | None = None
+        self._summary_lines: list[str] = []
+        self._read: _ReadDeals | None = None
         self.stages: list[StageChoice] = load_stage_choices(ops.plan)
         self._file_error: str | None = None
         self._build_file_page()
@@ -146,16 +179,22 @@ class ImportDealsDialog(StepDialog):
 
     def set_file(self, path: str) -> bool:
         """Read ``path`` and recognise its CRM; False (reason shown) if it cannot be read."""
+        if self.work is not None:
+            return False  # the path field losing focus to the progress dialog: reading already
         self.source, self._file_error = None, None
         if not path:
             return False
         if self.chooser.path() != path:
             self.chooser.path_edit.setText(path)
+        plan = self.ops.plan
         try:
-            self.source = read_deals_file(path, self.ops.plan)
-        except ImportFileError as exc:
-            self._file_error = str(exc)
-            self.file_note.setText(str(exc))
+            self.source = self.run_work(
+                "Reading the file…", lambda _job: read_deals_file(path, plan)
+            )
+        except (ImportFileError, ImportCancelled) as exc:
+            cancelled = isinstance(exc, ImportCancelled)
+            self._file_error = "Reading the file was cancelled." if cancelled else str(exc)
+            self.file_note.setText(self._file_error)
             return False
         table = self.source.table
         self.file_note.setText(
@@ -205,6 +244,21 @@ class ImportDealsDialog(StepDialog):
         columns = list(mapping.values())
         if len(columns) != len(set(columns)):
             return "Each column can be used for one thing only."
+        assert self.source is not None
+        source = self.source = self.source.with_mapping(mapping)
+        plan = self.ops.plan
+
+        def read(job: BackgroundWork) -> _ReadDeals:
+            deals, bad = parse_deals(source, job.progress)
+            counts = Counter(normalise(d.crm_stage) for d in deals if d.crm_stage)
+            return _ReadDeals(deals, bad, counts, crm_stage_names(deals),
+                              unknown_owners(plan, deals))  # fmt: skip
+
+        try:
+            read_deals = self.run_work("Reading the deals…", read)
+        except ImportCancelled:
+            return "Reading the deals was cancelled; press Next to read them again."
+        self.deals, self.bad, self._read = read_deals.deals, read_deals.bad, read_deals
         return None
 
     def _check_stages(self) -> str | None:
@@ -212,6 +266,26 @@ class ImportDealsDialog(StepDialog):
         if missing:
             names = ", ".join(f"'{name}'" for name in missing)
             return f"Choose a stage of your pipeline for {names}."
+        return self._work_out_summary()
+
+    def _work_out_summary(self) -> str | None:
+        """What Import would do, worked out as if bad rows were skipped (so the summary can
+        list them all); None, or why the wizard stays on the stages page."""
+        assert self.source is not None
+        plan, source, parsed = self.ops.plan, self.source, (self.deals, self.bad)
+        options, day = self.options(skip_bad=True), today()
+        try:
+            _command, self.summary = self.run_work(
+                "Comparing the deals with your plan…",
+                lambda job: plan_import(
+                    plan, source, options, today=day, parsed=parsed, progress=job.progress
+                ),
+            )
+            self._summary_lines = self.summary.lines()
+        except ImportCancelled:
+            return "Working out the summary was cancelled; press Next to try again."
+        except ValueError as exc:  # ValidationError: nothing importable
+            self.summary, self._summary_lines = None, [str(exc)]
         return None
 
     def stage_map_choices(self) -> dict[str, int | None]:
@@ -226,7 +300,6 @@ class ImportDealsDialog(StepDialog):
                 "If the file came from another CRM, choose it above; the columns follow."
             )
         elif index == 3:
-            self.source = self.source.with_mapping(self.mapping())
             self._fill_stages()
         elif index == 4:
             self._fill_summary()
@@ -234,9 +307,8 @@ class ImportDealsDialog(StepDialog):
     def _fill_stages(self) -> None:
         assert self.source is not None
         previous = self.stage_table.mapping()
-        self.deals, self.bad = parse_deals(self.source)
-        counts = Counter(normalise(d.crm_stage) for d in self.deals if d.crm_stage)
-        names = crm_stage_names(self.deals)
+        assert self._read is not None
+        counts, names = self._read.stage_counts, self._read.stage_names
         selected: dict[str, object] = dict(suggest_stages(names, self.stages))
         selected.update({k: v for k, v in previous.items() if k in selected and v is not None})
         choices: list[tuple[str, object]] = [(CHOOSE_STAGE, None)]
@@ -255,7 +327,7 @@ class ImportDealsDialog(StepDialog):
         else:
             text = "Every stage in the file was matched to a stage of your pipeline; check them."
         self.stages_note.setText(text)
-        owners = unknown_owners(self.ops.plan, self.deals)
+        owners = self._read.unknown_owners
         has_owners = bool(owners)
         self.owners_note.setText(
             "These owners are not sales reps in your plan yet: " + ", ".join(owners) + "."
@@ -270,15 +342,7 @@ class ImportDealsDialog(StepDialog):
         return DealsImportOptions(stage_map, self.create_owners.isChecked(), skip_bad)
 
     def _fill_summary(self) -> None:
-        assert self.source is not None
-        # The summary is worked out as if bad rows were skipped, so it can list them all.
-        try:
-            _command, self.summary = plan_import(
-                self.ops.plan, self.source, self.options(skip_bad=True), today=today()
-            )
-            lines = self.summary.lines()
-        except ValueError as exc:  # ValidationError: nothing importable
-            self.summary, lines = None, [str(exc)]
+        lines = list(self._summary_lines)
         problems = len(self.bad)
         if problems:
             lines += ["", "Nothing is imported while rows cannot be read, unless you skip them."]
@@ -296,20 +360,40 @@ class ImportDealsDialog(StepDialog):
         self.finish_button.setEnabled(ready)
 
     def finish(self) -> bool:
-        """Import what the summary shows, as one undo step; True when stored."""
+        """Import what the summary shows, as one undo step; True when stored.
+
+        The worker checks the deals against the plan again and imports them in one
+        transaction; the GUI thread then only pushes the stored command for Undo."""
         if self.source is None or not self.finish_button.isEnabled():
             return False
+        plan = self.ops.plan
+        if plan.read_only:
+            self.show_error(READ_ONLY_MESSAGE)
+            return False
+        source, parsed = self.source, (self.deals, self.bad)
+        options, day = self.options(skip_bad=self.skip_bad.isChecked()), today()
+
+        def prepare(uow: UnitOfWork, progress: ImportProgress) -> Command:
+            return prepare_import(
+                uow.session, source, options, today=day, parsed=parsed, progress=progress
+            )[0]
+
+        def work(job: BackgroundWork) -> Command:
+            return apply_prepared(plan, job, prepare, "Saving the deals in your plan…")
+
         try:
-            command, _summary = plan_import(
-                self.ops.plan,
-                self.source,
-                self.options(skip_bad=self.skip_bad.isChecked()),
-                today=today(),
-            )
-        except ValueError as exc:
+            command = self.run_work("Checking the deals against your plan…", work)
+        except ImportCancelled:
+            self.show_error("The import was cancelled; nothing was changed.")
+            return False
+        except (ValueError, LookupError) as exc:  # Validation/NotFoundError: one sentence
             self.show_error(str(exc))
             return False
-        if not self.ops.run(command):
+        except SQLAlchemyError:
+            self.show_error("The deals could not be imported; nothing was changed.")
+            return False
+        if not self.ops.run(AppliedCommand(command)):
+            undo(plan, command)  # it could not be recorded for Undo: take it back now
             self.show_error("The deals could not be imported; nothing was changed.")
             return False
         self.accept()

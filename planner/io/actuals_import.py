@@ -39,7 +39,7 @@ from planner.io.actuals_mapping import (
     detect_mapping,
     match_offerings,
 )
-from planner.io.tabular import SourceTable, read_table
+from planner.io.tabular import ImportProgress, SourceTable, read_table, report
 from planner.io.values import (
     MAX_AMOUNT,
     DateOrder,
@@ -236,11 +236,15 @@ def prepare(
     seen: Iterable[str] = (),
     locked_through: Month | None = None,
     file_sha256: str = "",
+    progress: ImportProgress | None = None,
+    keys: list[str] | None = None,
 ) -> ImportPreview:
     """Read every line of ``table`` with ``mapping`` into an ``ImportPreview``.
 
     ``offering_map`` maps product texts to an offering id or None (not assigned) and wins
-    over name matching; ``seen`` are line keys imported before (left out).
+    over name matching; ``seen`` are line keys imported before (left out); ``keys`` are
+    ``line_keys(table)`` if the caller has them. ``progress(lines read, lines in all)``
+    hears how far it is; returning False raises ``ImportCancelled``.
     """
     if (reason := mapping.problem()) is not None:
         raise ValueError(reason)
@@ -252,11 +256,15 @@ def prepare(
     sums: dict[tuple[Month, int | None], list[int]] = defaultdict(lambda: [0, 0, 0])
     has_units = mapping.quantity is not None
     month_lines: Counter[Month] = Counter()
-    keys: list[str] = []
+    used: list[str] = []
     problems: list[LineProblem] = []
     unmatched: Counter[str] = Counter()
     already = 0
-    for row, key in zip(table.rows, line_keys(table), strict=True):
+    total_lines = len(table.rows)
+    all_keys = keys if keys is not None else line_keys(table)
+    for number, (row, key) in enumerate(zip(table.rows, all_keys, strict=True)):
+        if number % 2000 == 0:
+            report(progress, number, total_lines)
         cells = row.cells
         assert mapping.date is not None
         try:
@@ -285,7 +293,8 @@ def prepare(
         total[0] += to_minor(amount)
         total[1] += units or 0
         month_lines[month] += 1
-        keys.append(key)
+        used.append(key)
+    report(progress, total_lines, total_lines)
     totals = {
         k: MonthTotals(v[0], v[1] if has_units else None)
         for k, v in sorted(sums.items(), key=_order)
@@ -299,7 +308,7 @@ def prepare(
         for m, v in sorted(by_month.items())
     ]
     remember = mapping.to_json(table.headers, offering_map)
-    return ImportPreview(file_name, totals, months, keys, problems, already, dict(unmatched),
+    return ImportPreview(file_name, totals, months, used, problems, already, dict(unmatched),
                          header_signature(table.headers), remember, file_sha256)  # fmt: skip
 
 
@@ -333,16 +342,20 @@ class LoadedFile:
         plan: Plan,
         mapping: ActualsMapping | None = None,
         offering_map: Mapping[str, int | None] | None = None,
+        progress: ImportProgress | None = None,
     ) -> ImportPreview:
-        """What importing with ``mapping`` (default: the detected one) would do now."""
+        """What importing with ``mapping`` (default: the detected one) would do now;
+        ``progress`` as for ``prepare`` (False cancels)."""
         mapping = mapping or self.detection.mapping
         offering_map = {**self.products, **(offering_map or {})}
+        keys = line_keys(self.table)
+        report(progress, 0, len(keys))
         with plan.uow() as uow:
             last = locked_through(uow)
-            seen = seen_line_keys(uow, line_keys(self.table))
+            seen = seen_line_keys(uow, keys)
         return prepare(self.table, mapping, file_name=self.path.name, offerings=self.offerings,
                        offering_map=offering_map, seen=seen, locked_through=last,
-                       file_sha256=self.sha256)  # fmt: skip
+                       file_sha256=self.sha256, progress=progress, keys=keys)  # fmt: skip
 
 
 def line_keys(table: SourceTable) -> list[str]:

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from planner.io.tabular import SourceTable
+from planner.io.tabular import ImportProgress, SourceTable, report
 from planner.io.values import (
     default_date_order,
     guess_date_order,
@@ -284,8 +284,16 @@ class BadRow:
 _STATUS_WORDS = {"open": "open", "won": "won", "lost": "lost"}
 
 
-def parse_deals(source: DealsSource) -> tuple[list[SourceDeal], list[BadRow]]:
-    """Every row of ``source`` as a deal, or as a bad row with the reason."""
+_REPORT_EVERY = 2000  # rows between two progress reports
+
+
+def parse_deals(
+    source: DealsSource, progress: ImportProgress | None = None
+) -> tuple[list[SourceDeal], list[BadRow]]:
+    """Every row of ``source`` as a deal, or as a bad row with the reason.
+
+    ``progress(rows read, rows in all)`` hears how far it is every few thousand rows; when
+    it returns False, ``ImportCancelled`` is raised."""
     rows = source.table.rows
     mapping = source.mapping
 
@@ -299,7 +307,10 @@ def parse_deals(source: DealsSource) -> tuple[list[SourceDeal], list[BadRow]]:
     deals: list[SourceDeal] = []
     bad: list[BadRow] = []
     seen_refs: dict[str, int] = {}
-    for row in rows:
+    total = len(rows)
+    for number, row in enumerate(rows):
+        if number % _REPORT_EVERY == 0:
+            report(progress, number, total)
         cells = row.cells
         if not any(c.strip() for c in cells):
             continue
@@ -337,6 +348,7 @@ def parse_deals(source: DealsSource) -> tuple[list[SourceDeal], list[BadRow]]:
                 dates["lost_time"], cell(cells, "owner"), cell(cells, "lost_reason"),
             )
         )  # fmt: skip
+    report(progress, total, total)
     return deals, bad
 
 

@@ -177,9 +177,11 @@ class ImportDeals:
         for model, key in (
             (DealEvent, "events"), (ImportBatch, "batch"), (Deal, "deals"),
         ):  # fmt: skip
-            for start in range(0, len(ids.get(key, [])), 500):
-                chunk = ids[key][start : start + 500]
-                session.execute(delete(model).where(model.id.in_(chunk)))
+            # The ids were taken in runs (``_free_ids``): one range delete per run, not a
+            # statement per 500 ids, which kept Undo of 100,000 deals waiting for seconds.
+            for first, last in _runs(ids.get(key, [])):
+                gone = delete(model).where(model.id.between(first, last))
+                session.execute(gone.execution_options(synchronize_session=False))
         for update in self.updates:
             target = session.get(Deal, update.deal_id)
             if target is not None:
@@ -197,3 +199,14 @@ def _free_ids(session: Session, model: type[Deal] | type[DealEvent], count: int)
     """The ``count`` ids SQLite would give the next rows of ``model`` (after the largest)."""
     largest = session.scalar(select(func.max(model.id))) or 0
     return list(range(largest + 1, largest + 1 + count))
+
+
+def _runs(ids: list[int]) -> list[tuple[int, int]]:
+    """``ids`` as (first, last) runs of consecutive numbers: [1, 2, 3, 7] -> [(1, 3), (7, 7)]."""
+    runs: list[tuple[int, int]] = []
+    for number in sorted(ids):
+        if runs and number == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], number)
+        else:
+            runs.append((number, number))
+    return runs

@@ -41,7 +41,7 @@ from planner.io.crm_formats import (
     suggest_stages,
 )
 from planner.io.deals_command import DealUpdate, ImportDeals, NewDeal
-from planner.io.tabular import read_table
+from planner.io.tabular import ImportProgress, read_table, report
 from planner.services.errors import ValidationError
 
 # Re-exported: the wizard, the command line and tests use one module.
@@ -167,10 +167,19 @@ def _iso(day: object) -> str:
 
 
 def prepare_import(
-    session: Session, source: DealsSource, options: DealsImportOptions, *, today: dt.date
+    session: Session,
+    source: DealsSource,
+    options: DealsImportOptions,
+    *,
+    today: dt.date,
+    parsed: tuple[list[SourceDeal], list[BadRow]] | None = None,
+    progress: ImportProgress | None = None,
 ) -> tuple[ImportDeals, DealsImportSummary]:
     """The command that imports ``source`` into the plan, and what it will do.
 
+    ``parsed`` is ``parse_deals(source)`` when the caller has it already (a big file takes
+    seconds to parse). ``progress(done, total)`` hears how far it is; returning False
+    raises ``ImportCancelled`` (nothing is written here in any case).
     Raises ``ValidationError`` (one plain sentence) when a row is bad and ``skip_bad`` is
     not set, when nothing can be imported, or when a CRM stage has no plan stage.
     """
@@ -180,7 +189,14 @@ def prepare_import(
             f"No column of deal names or customers was recognised in "
             f"{source.file_name or 'the file'}; choose its columns in the Import Deals wizard."
         )
-    deals, bad = parse_deals(source)
+    rows = len(source.table.rows)
+    if parsed is None:
+        # Parsing is the first half of the work, matching against the plan the second.
+        parsed = parse_deals(source, _scaled(progress, 0, 2))
+        done_before, scale = rows, 2
+    else:
+        done_before, scale = 0, 1
+    deals, bad = parsed
     if bad and not options.skip_bad:
         raise BadRowsError(bad)
     if not deals:
@@ -203,7 +219,9 @@ def prepare_import(
     created: list[NewDeal] = []
     updates: list[DealUpdate] = []
     unchanged = 0
-    for deal in deals:
+    for number, deal in enumerate(deals):
+        if number % 2000 == 0:
+            report(progress, done_before + number * rows // len(deals), rows * scale)
         stage = None
         if deal.status == "won":
             stage = won_stage
@@ -303,6 +321,14 @@ def prepare_import(
     return command, summary
 
 
+def _scaled(progress: ImportProgress | None, start: int, parts: int) -> ImportProgress | None:
+    """``progress`` for one of ``parts`` equal parts of a step, beginning at part ``start``."""
+    if progress is None:
+        return None
+    report_to = progress
+    return lambda done, total: report_to(start * total + done, parts * total)
+
+
 def import_deals_file(
     plan: Plan, path: str | Path, *, skip_bad: bool = False, today: dt.date | None = None
 ) -> DealsImportSummary:
@@ -349,8 +375,16 @@ def unknown_owners(plan: Plan, deals: Sequence[SourceDeal]) -> list[str]:
 
 
 def plan_import(
-    plan: Plan, source: DealsSource, options: DealsImportOptions, *, today: dt.date
+    plan: Plan,
+    source: DealsSource,
+    options: DealsImportOptions,
+    *,
+    today: dt.date,
+    parsed: tuple[list[SourceDeal], list[BadRow]] | None = None,
+    progress: ImportProgress | None = None,
 ) -> tuple[ImportDeals, DealsImportSummary]:
     """``prepare_import`` on ``plan`` (read only; apply the command to import)."""
     with plan.session() as session:
-        return prepare_import(session, source, options, today=today)
+        return prepare_import(
+            session, source, options, today=today, parsed=parsed, progress=progress
+        )

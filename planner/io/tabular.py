@@ -17,6 +17,7 @@ import io
 import warnings
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,21 @@ _SNIFF_LINES = 50
 
 class ImportFileError(Exception):
     """The file cannot be read as a table; ``str()`` is one sentence for the user."""
+
+
+class ImportCancelled(Exception):
+    """The user stopped a long import step (its ``progress`` returned False): nothing stored."""
+
+
+# Told how far a long import step is: (rows done, rows in all); returning False stops it
+# with ``ImportCancelled`` (the style of ``planner.db.plan.UpgradeProgress``).
+ImportProgress = Callable[[int, int], bool]
+
+
+def report(progress: ImportProgress | None, done: int, total: int) -> None:
+    """Tell ``progress`` (if any) how far a step is; raise ``ImportCancelled`` if it says stop."""
+    if progress is not None and progress(done, total) is False:
+        raise ImportCancelled
 
 
 @dataclass(frozen=True)
