@@ -17,6 +17,7 @@ the months before it, so a finished quarter still shows how well it was foreseen
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -414,31 +415,51 @@ def _next_quarter(
     return tuple(lines), total, sentence
 
 
+REPORT_PARTS = 7  # the reads quarter_report's ``progress`` counts
+
+
 def quarter_report(
-    plan: Plan, quarter: FiscalQuarter | None = None, *, today: dt.date | None = None
+    plan: Plan,
+    quarter: FiscalQuarter | None = None,
+    *,
+    today: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> QuarterReport:
-    """Everything the quarterly report shows (default: the last completed quarter)."""
+    """Everything the quarterly report shows (default: the last completed quarter).
+
+    ``progress(parts done, REPORT_PARTS)`` is called before each part of the read and may
+    raise to stop it there (the window's Cancel); the read only reads, so nothing is left."""
+    step = progress or (lambda _done, _total: None)
     today = today or dt.date.today()
+    step(0, REPORT_PARTS)
     profile = profile_summary(plan)
     if quarter is None:
         quarter = last_completed_quarter(plan, today)
     months, total = _revenue_lines(plan, quarter, today)
+    step(1, REPORT_PARTS)
     # The year so far runs to the quarter's end (or today, for the current quarter).
     ytd_day = min(today, (quarter.last_month + 1).first_day)
     ytd = revenue_to_date(plan, quarter.fiscal_year, today=ytd_day)
     overview = target_overview(plan, quarter.fiscal_year, today=today)
     year_line = overview.lines[-1]
     pipeline_date = min(today, quarter.last_month.last_day)
+    step(2, REPORT_PARTS)
     stages, pipeline_total = _pipeline_on(plan, pipeline_date)
+    step(3, REPORT_PARTS)
     closed = _closed_in(plan, quarter)
     win_rate = _pct(Decimal(closed.won), Decimal(closed.won + closed.lost))
+    step(4, REPORT_PARTS)
     next_months, next_total, sentence = _next_quarter(plan, quarter, today)
+    step(5, REPORT_PARTS)
+    offerings = _offering_lines(plan, quarter, today)
+    step(6, REPORT_PARTS)
+    channels = _channel_lines(plan, quarter, today)
     report = QuarterReport(
         business=profile.name, currency=profile.currency, quarter=quarter, today=today,
-        months=months, total=total, offerings=_offering_lines(plan, quarter, today),
+        months=months, total=total, offerings=offerings,
         year_to_date=ytd, year_target=year_line.target, year_outlook=overview.outlook,
         outlook_explanation=overview.outlook_explanation,
-        channels=_channel_lines(plan, quarter, today), pipeline_date=pipeline_date,
+        channels=channels, pipeline_date=pipeline_date,
         stages=stages, pipeline_total=pipeline_total, won_deals=closed.won,
         won_amount=from_minor(closed.won_minor), lost_deals=closed.lost,
         lost_amount=from_minor(closed.lost_minor), win_rate_pct=win_rate,
