@@ -52,15 +52,13 @@ from planner.io.deals_import import (
 from planner.io.tabular import ImportCancelled, ImportFileError, ImportProgress
 from planner.services.commands import Command, undo
 from ui.import_widgets import (
-    AppliedCommand,
-    BackgroundWork,
     ColumnCombo,
     FileChooser,
     PreviewTable,
     StepDialog,
     ValueMappingTable,
-    apply_prepared,
 )
+from ui.import_work import AppliedCommand, BackgroundWork, apply_prepared
 from ui.tabs.base import today
 from ui.undo import PlanOperations
 

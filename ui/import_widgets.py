@@ -7,22 +7,17 @@
 - ``ColumnCombo``: pick one column of a file (or none, when optional).
 - ``ValueMappingTable``: map each distinct text of a column (a product, a stage) to one of
   the plan's choices, with counts.
-- ``BackgroundWork`` / ``StepDialog.run_work``: reading, checking and importing a big file
-  on a worker thread behind a progress dialog with Cancel (see ``BackgroundWork``), and
-  ``apply_prepared``: the import's transaction on that worker, then only the finished
-  command pushed on the undo stack on the GUI thread.
+- ``StepDialog.run_work``: reading, checking and importing a big file on a worker thread
+  behind a progress dialog with Cancel (``BackgroundWork`` and ``apply_prepared`` in
+  ui/import_work.py).
 """
 
 from __future__ import annotations
 
-import gc
-import sys
-import threading
-import time
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -35,7 +30,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QProgressDialog,
     QPushButton,
     QStackedWidget,
     QTableWidget,
@@ -44,12 +38,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.db.plan import Plan, UnitOfWork
-from planner.io.tabular import ImportCancelled, ImportProgress, SourceTable
-from planner.services.commands import Change, Command
+from planner.io.tabular import SourceTable
+from ui.import_work import BackgroundWork
 
 T = TypeVar("T")
-PROGRESS_STEPS = 1000
 
 FILE_FILTER = "Sales exports (*.csv *.txt *.tsv *.xlsx);;All files (*)"
 NO_COLUMN = "(none)"
@@ -312,171 +304,3 @@ class ValueMappingTable(QTableWidget):
     def mapping(self) -> dict[str, object]:
         """Each text -> the data of its chosen choice."""
         return {text: self.combo(text).currentData() for text in self._values}
-
-
-class BackgroundWork(QObject):
-    """One long step of an import on a worker thread, behind a progress dialog with Cancel.
-
-    ``run(work)`` starts ``work(self)`` on a thread and runs a local event loop until it
-    ends, so the window keeps painting and the progress dialog (window-modal: the wizard
-    under it takes no clicks meanwhile) answers Cancel, while callers keep the simple
-    "call, then use the result" shape. ``work`` passes ``self.progress`` to the planner's
-    ``progress(done, total)`` hooks: after Cancel it returns False and the step stops with
-    ``ImportCancelled`` at its next report; a write step is rolled back (``apply_prepared``).
-    """
-
-    _progressed = Signal(int, int)  # emitted on the worker, received on the GUI thread
-    _ended = Signal()
-
-    def __init__(self, parent: QWidget, title: str, text: str) -> None:
-        super().__init__(parent)
-        self.stop_requested = threading.Event()
-        self.stored = False  # set once a write step committed: too late to cancel then
-        self._last_report = 0.0
-        self._text = text
-        self.dialog = QProgressDialog(text, "Cancel", 0, 0, parent)
-        self.dialog.setWindowTitle(title)
-        self.dialog.setMinimumWidth(380)
-        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self.dialog.setMinimumDuration(300)  # a small file never flashes a dialog
-        self.dialog.setAutoClose(False)
-        self.dialog.setAutoReset(False)
-        self.dialog.canceled.connect(self._cancel_pressed)
-        self._progressed.connect(self._show_progress, Qt.ConnectionType.QueuedConnection)
-
-    def cancel(self) -> None:
-        """Ask the work to stop at its next progress report (any thread)."""
-        self.stop_requested.set()
-
-    def _cancel_pressed(self) -> None:
-        self.cancel()
-        # Qt hides the dialog on Cancel, which would give the wizard under it back before
-        # the work stopped: show it again until it has.
-        self.dialog.setLabelText("Cancelling…")
-        self.dialog.setRange(0, 0)
-        self.dialog.show()
-
-    def progress(self, done: int, total: int) -> bool:
-        """The planner's progress hook (called on the worker); False once cancelled."""
-        if self.stop_requested.is_set():
-            return False
-        now = time.monotonic()
-        if now - self._last_report >= 0.05 or done >= total:  # a few reports a second do
-            self._last_report = now
-            self._progressed.emit(done, total)
-        return True
-
-    def set_text(self, text: str) -> None:
-        """A new sentence for the dialog, from any thread (the bar goes back to busy)."""
-        self._text = text
-        self._progressed.emit(-1, 0)
-
-    def run(self, work: Callable[[BackgroundWork], T]) -> T:
-        result: list[Any] = []
-        error: list[BaseException] = []
-
-        def target() -> None:
-            try:
-                result.append(work(self))
-            except BaseException as exc:  # raised again on the GUI thread
-                error.append(exc)
-            finally:
-                self._ended.emit()
-
-        loop = QEventLoop()
-        self._ended.connect(loop.quit, Qt.ConnectionType.QueuedConnection)
-        thread = threading.Thread(target=target, name="import-work", daemon=True)
-        # A full garbage collection over the 100,000s of rows being read holds the GIL,
-        # and so the window, for a third of a second or more each time. The young
-        # generations are still collected (in small, quick steps); full collections wait
-        # until the work is over. (Switching the collector off instead only piles the
-        # young objects up for one long pause after the work.)
-        thresholds, interval = gc.get_threshold(), sys.getswitchinterval()
-        gc.set_threshold(thresholds[0], thresholds[1], 1_000_000)
-        # Each time the window's code needs the GIL it waits for the worker to hand it
-        # over, up to one switch interval (5 ms) a time, many times per repaint: hand it
-        # over sooner while the work runs.
-        sys.setswitchinterval(0.0005)
-        try:
-            thread.start()
-            loop.exec()
-            thread.join()
-        finally:
-            sys.setswitchinterval(interval)
-            gc.set_threshold(*thresholds)
-        cancelled = self.stop_requested.is_set() and not self.stored
-        self.dialog.canceled.disconnect(self._cancel_pressed)  # closing emits canceled
-        self.dialog.close()
-        self.dialog.deleteLater()
-        if error:
-            raise error[0]
-        if cancelled:
-            raise ImportCancelled  # a step without progress reports ended after Cancel
-        return result[0]  # type: ignore[no-any-return]
-
-    def _show_progress(self, done: int, total: int) -> None:
-        if self.stop_requested.is_set():
-            self.dialog.setLabelText("Cancelling…")
-            return
-        if done < 0:
-            self.dialog.setLabelText(self._text)
-            self.dialog.setRange(0, 0)
-            return
-        self.dialog.setRange(0, PROGRESS_STEPS)
-        self.dialog.setValue(int(PROGRESS_STEPS * done / max(total, 1)))
-
-
-class AppliedCommand:
-    """An import the worker already applied and committed, for ``PlanOperations.run``:
-    its first ``apply`` does nothing (the rows are stored), later ones (redo) apply it."""
-
-    def __init__(self, command: Command) -> None:
-        self.command = command
-        self.label: str = command.label
-        self.changes: Change = command.changes
-        self._stored = True
-
-    def apply(self, uow: UnitOfWork) -> None:
-        if self._stored:
-            self._stored = False
-            return
-        self.command.apply(uow)
-
-    def revert(self, uow: UnitOfWork) -> None:
-        self.command.revert(uow)
-
-
-def apply_prepared(
-    plan: Plan,
-    job: BackgroundWork,
-    prepare: Callable[[UnitOfWork, ImportProgress], Command],
-    saving: str,
-) -> Command:
-    """On the worker: build the import's command with ``prepare`` and apply it (showing
-    ``saving`` meanwhile) in ONE transaction, committed only if Cancel was not pressed.
-    Then it is stored, and the GUI thread only pushes it on the undo stack with
-    ``AppliedCommand`` (a no-op commit): applying 100,000 deals takes seconds, which the
-    window would otherwise spend frozen inside ``PlanOperations.run``.
-
-    While SQLite inserts, its progress handler asks every few thousand steps whether
-    Cancel was pressed and, if so, interrupts the statement: the transaction rolls back
-    and the plan is exactly as before. Raises ``ImportCancelled`` then."""
-    with plan.uow() as uow:
-        command = prepare(uow, job.progress)
-        job.set_text(saving)  # the inserts report nothing: the bar goes busy
-        raw: Any = uow.session.connection().connection.dbapi_connection
-        raw.set_progress_handler(lambda: 1 if job.stop_requested.is_set() else 0, 20_000)
-        try:
-            command.apply(uow)
-            uow.flush()
-        except Exception:
-            if job.stop_requested.is_set():
-                raise ImportCancelled from None
-            raise
-        finally:
-            raw.set_progress_handler(None, 0)
-        if job.stop_requested.is_set():
-            raise ImportCancelled  # leaving the unit of work rolls back
-        uow.commit()
-        job.stored = True
-    return command
