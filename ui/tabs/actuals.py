@@ -1,17 +1,22 @@
 """The Actuals tab: what was really sold each month of a fiscal year, per offering.
 
+The grids show the months of the selected period (a quarter shows its three months) and
+always the whole year's total.
+
 Two spreadsheet grids (revenue, then units sold) with a row per offering, a row for sales
 not assigned to an offering and a total row; columns are the twelve months and the year.
 Month cells of the offering rows are editable like a spreadsheet (type, paste a block
 from Excel, Delete clears); each edit or paste is one undo step through
-``planner.services.actuals.set_actual``, which refuses locked months.
+``planner.services.actuals.set_actual``, which refuses locked months. Reading (``reader``,
+no Qt) is apart from showing (``present``), so the figures are read off the GUI thread
+once they take long (see ``ui.tabs.base``).
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -19,10 +24,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from planner.db.plan import UnitOfWork
-from planner.domain.periods import Month
+from planner.domain.periods import FiscalYear, Month, PeriodRange
 from planner.queries import OfferingActuals, locked_through, monthly_actuals
 from planner.services.actuals import Figure, set_actual
 from planner.services.commands import Change, Command
+from ui.charts.axes import period_label
 from ui.models.table import Column, Kind, RowTableModel
 from ui.tabs.base import FiscalYearTab
 from ui.tabs.widgets import fit_columns, heading, make_table
@@ -68,6 +74,15 @@ def grid_rows(rows: list[OfferingActuals]) -> list[OfferingActuals]:
     return [*body, extra, *total]
 
 
+@dataclass(frozen=True)
+class ActualsNumbers:
+    """One read of the Actuals tab: the year's figures per offering and the lock."""
+
+    fiscal_year: FiscalYear
+    actuals: list[OfferingActuals]
+    locked_through: Month | None
+
+
 def actual_command(figure: Figure) -> Callable[[UnitOfWork, Any, Column[Any], Any], Command]:
     """Edits of one month cell of ``figure`` for the row's offering."""
 
@@ -109,18 +124,23 @@ class ActualsTab(FiscalYearTab):
         actions.addWidget(self.import_button)
         actions.addWidget(self.lock_note, 1)
         self.body.addLayout(actions)
-        self.body.addWidget(heading("Revenue"))
+        self.revenue_heading = heading("Revenue")
+        self.units_heading = heading("Units sold")
+        self.body.addWidget(self.revenue_heading)
         self.body.addWidget(self.revenue_view, 3)
-        self.body.addWidget(heading("Units sold"))
+        self.body.addWidget(self.units_heading)
         self.body.addWidget(self.units_view, 2)
         self._months: tuple[Month, ...] = ()
 
-    def refresh(self, changes: Change) -> None:
+    def reader(self, changes: Change) -> Callable[[], ActualsNumbers]:
+        plan, fy = self.ops.plan, self.fiscal_year
+        return lambda: ActualsNumbers(fy, monthly_actuals(plan, fy), locked_through(plan))
+
+    def present(self, changes: Change, numbers: Any) -> None:
+        assert isinstance(numbers, ActualsNumbers)
         self.revenue_model.set_formats(self.formats)
         self.units_model.set_formats(self.formats)
-        if not changes & (self.watched | Change.PROFILE):
-            return
-        fy = self.fiscal_year
+        fy = numbers.fiscal_year
         if tuple(fy.months) != self._months:
             self._months = tuple(fy.months)
             self.revenue_model.set_columns(
@@ -130,17 +150,36 @@ class ActualsTab(FiscalYearTab):
             self.units_model.set_columns(
                 actuals_columns(fy.months, Kind.COUNT, lambda a: a.units, lambda a: a.units_total)
             )
-        rows = grid_rows(monthly_actuals(self.ops.plan, fy))
+        rows = grid_rows(numbers.actuals)
         self.revenue_model.set_rows(rows)
         self.units_model.set_rows(rows)
-        locked = locked_through(self.ops.plan)
+        locked = numbers.locked_through
         self.lock_note.setText(
             f"Months up to {locked.name} {locked.year} are locked and cannot be changed."
             if locked is not None and locked >= fy.first_month
             else ""
         )
+        self._show_period_columns()
         fit_columns(self.revenue_view)
         fit_columns(self.units_view)
+
+    def period_changed(self, old: PeriodRange, new: PeriodRange) -> None:
+        if old.fiscal_year == new.fiscal_year and self._months:
+            self._show_period_columns()
+        else:
+            self._read(Change.ALL)
+
+    def _show_period_columns(self) -> None:
+        """Show the months of the selected period (all twelve for the whole year); the
+        Year column stays, so the year's total is always in sight."""
+        period = self.period
+        for view in (self.revenue_view, self.units_view):
+            for i, month in enumerate(self._months):
+                view.setColumnHidden(i + 1, month not in period)
+        whole = period.kind == "year"
+        where = "" if whole else f", {period_label(period)} (Year: all of {period.fiscal_year})"
+        self.revenue_heading.setText(f"Revenue{where}")
+        self.units_heading.setText(f"Units sold{where}")
 
     def open_import(self) -> None:
         """The import wizard (as File > Import Actual Sales…)."""

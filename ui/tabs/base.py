@@ -68,6 +68,9 @@ class PlanTab(QWidget):
     # same changes was slow (``READ_ASYNC_AFTER``), "sync" always on the GUI thread,
     # "async" always on a worker.
     read_mode: ClassVar[ReadMode] = "auto"
+    # The CPU time above which "auto" reads on a worker; a tab whose reads on a small plan
+    # come close to it (the Forecast fits its models) sets its own, between the two sizes.
+    read_async_after: ClassVar[float] = READ_ASYNC_AFTER
 
     def __init__(self, ops: PlanOperations, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -208,7 +211,7 @@ class PlanTab(QWidget):
         if mode != "auto":
             return mode == "async"
         cost = self._read_costs.get(changes, max(self._read_costs.values(), default=0.0))
-        return cost > READ_ASYNC_AFTER
+        return cost > type(self).read_async_after
 
     def _read_done(self, job: ReadJob, result: ReadResult) -> None:
         self._reading = None

@@ -40,7 +40,7 @@ from planner.queries.channels import SeasonalShapes
 from planner.services.channels import MONEY_STEP
 from planner.services.edit import validate_field
 from planner.services.errors import ValidationError
-from ui.models.formats import Formats
+from ui.models.formats import Formats, decimal_mark
 from ui.tabs.channels_grid import whole_money
 
 SPEND, LEADS = "planned_spend_minor", "planned_leads"
@@ -199,7 +199,7 @@ class SpreadDialog(QDialog):
         text = self.amount.text().strip()
         if self.field == SPEND:
             try:
-                total: Any = parse_money(text)
+                total: Any = parse_money(text, decimal_mark())
             except MoneyError as exc:
                 raise ValidationError(str(exc)) from None
         else:

@@ -33,7 +33,7 @@ from planner.services.commands import Command
 from planner.services.edit import change_field
 from planner.services.errors import NotFoundError, ValidationError
 from planner.services.offerings import set_offering_channel, set_offering_segments
-from ui.models.formats import Formats
+from ui.models.formats import Formats, decimal_mark
 from ui.tabs.mix_fields import ERROR_COLOUR, CheckList, ChoiceField, Field, LineField, TextField
 from ui.tabs.mix_guide import FIELD_HELP, GUIDANCE, LIFECYCLE_MEANINGS, PRICING_MEANINGS
 from ui.tabs.mix_models import PromotionModel, run_reporting
@@ -269,7 +269,7 @@ class MixEditor(QWidget):
 
     def _typed_money(self, key: str) -> Decimal | None:
         try:
-            return parse_money(self.fields[key].text())
+            return parse_money(self.fields[key].text(), decimal_mark())
         except MoneyError:
             return None
 
@@ -297,7 +297,11 @@ class MixEditor(QWidget):
             return
         offering_id = self.detail.offering.id
         try:
-            value: Any = parse_money(text) if attribute in ("list_price", "unit_cost") else text
+            value: Any = (
+                parse_money(text, decimal_mark())
+                if attribute in ("list_price", "unit_cost")
+                else text
+            )
             with self.ops.plan.uow() as uow:
                 command = change_field(uow, Offering, offering_id, self._columns[attribute], value)
         except _REFUSALS as exc:

@@ -64,7 +64,10 @@ class CommitTextEdit(QPlainTextEdit):
     committed = Signal(str)
 
     def show_text(self, text: str) -> None:
-        """Show ``text`` as stored (not a change of the user's)."""
+        """Show ``text`` as stored (not a change of the user's). Text being typed stays: a
+        read that arrives late (from a worker) must not wipe it; it is stored on focus-out."""
+        if self.hasFocus() and self.document().isModified():
+            return
         if text != self.toPlainText():
             self.setPlainText(text)
         self.document().setModified(False)

@@ -4,12 +4,15 @@ year totals, set against actual sales and the outlook for the year.
 Targets are typed or pasted into the months table (or, with "Break down by", into a grid of
 offerings, segments or reps against months, whose Total row is the months' targets). A
 yearly figure can be spread over the months in one step, and closed months can be locked.
+Reading (``reader``, no Qt) is apart from showing (``present``), so on a large plan the
+figures are read off the GUI thread once they take long (see ``ui.tabs.base``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -23,12 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.domain.periods import Month
+from planner.domain.periods import Month, PeriodRange
 from planner.queries import Breakdown, PeriodLevel, TargetOverview, target_overview
 from planner.services.commands import Change
 from planner.services.errors import ValidationError
 from planner.services.targets import SpreadMethod, lock_months, set_yearly_target
 from ui.charts import ChartView
+from ui.charts.axes import month_labels, period_label
 from ui.tabs.base import FiscalYearTab
 from ui.tabs.targets_dialogs import LockMonthsDialog, YearlyTargetDialog
 from ui.tabs.targets_models import BreakdownModel, lines_model
@@ -98,7 +102,7 @@ class TargetsTab(FiscalYearTab):
         self.breakdown_box.setObjectName("targetsBreakdownBy")
         self.breakdown_box.addItems([text for _, text in BREAKDOWNS])
         label.setBuddy(self.breakdown_box)
-        self.breakdown_box.currentIndexChanged.connect(lambda _i: self.refresh(self.watched))
+        self.breakdown_box.currentIndexChanged.connect(lambda _i: self._read(self.watched))
         self.yearly_button = QPushButton("Set yearly target…")
         self.yearly_button.clicked.connect(self.open_yearly_dialog)
         self.lock_button = QPushButton("Lock months…")
@@ -129,14 +133,15 @@ class TargetsTab(FiscalYearTab):
     def _is_locked(self, month: Month) -> bool:
         return self._locked_through is not None and month <= self._locked_through
 
-    def refresh(self, changes: Change) -> None:
+    def reader(self, changes: Change) -> Callable[[], TargetOverview]:
+        plan, year, breakdown, today = self.ops.plan, self.fiscal_year, self.breakdown, self.today()
+        return lambda: target_overview(plan, year, breakdown, today=today)
+
+    def present(self, changes: Change, numbers: Any) -> None:
+        assert isinstance(numbers, TargetOverview)
         self.model.set_formats(self.formats)
         self.breakdown_model.set_formats(self.formats)
-        if not changes & (self.watched | Change.PROFILE):
-            return
-        overview = target_overview(
-            self.ops.plan, self.fiscal_year, self.breakdown, today=self.today()
-        )
+        overview = numbers
         self.overview = overview
         self._locked_through = overview.locked_through
         self.model.set_rows(overview.lines)
@@ -181,14 +186,28 @@ class TargetsTab(FiscalYearTab):
             f"{overview.outlook_explanation}"
         )
 
+    def period_changed(self, old: PeriodRange, new: PeriodRange) -> None:
+        # The table keeps the whole year (it is where targets are typed); only the chart
+        # follows a quarter or a few months, from figures already read.
+        if self.overview is not None and old.fiscal_year == new.fiscal_year:
+            self._plot(self.overview)
+        else:
+            self._read(Change.ALL)
+
     def _plot(self, overview: TargetOverview) -> None:
-        months = [line for line in overview.lines if line.level is PeriodLevel.MONTH]
+        period = self.period
+        if period.fiscal_year != overview.fiscal_year:
+            period = PeriodRange.year(overview.fiscal_year)
+        lines = [line for line in overview.lines if line.level is PeriodLevel.MONTH]
+        shown = [i for i, line in enumerate(lines) if line.first_month in period]
+        months = [lines[i] for i in shown]
         chart = self.chart
         chart.clear()
-        chart.set_categories([m.first_month.short_label for m in months])
+        chart.set_title(f"Revenue: target, actual and outlook, {period_label(period)}")
+        chart.set_categories(month_labels([m.first_month for m in months]))
         chart.set_value_kind("money", currency=self.formats.currency)
         actual = [_num(m.actual) for m in months]
-        outlook = [_num(v) for v in overview.outlook_months]
+        outlook = [_num(overview.outlook_months[i]) for i in shown]
         # A series with no value at all is left out rather than drawn as nothing.
         if any(v is not None for v in actual):
             chart.add_bars("Actual", actual, role="actual")

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from planner.domain.money import MoneyError, parse_money
 from planner.domain.periods import FiscalYear, Month
 from planner.services.targets import SpreadMethod
+from ui.models.formats import decimal_mark
 
 SPREADS = [
     (SpreadMethod.EVENLY, "Evenly: the same amount every month"),
@@ -88,7 +89,7 @@ class YearlyTargetDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            amount = parse_money(self.amount.text())
+            amount = parse_money(self.amount.text(), decimal_mark())
         except MoneyError as exc:
             self.error.setText(str(exc))
             self.amount.setFocus()
