@@ -169,6 +169,9 @@ def reads_for(ops: QObject) -> BackgroundReads:
     before Qt deletes it: a worker never reports to a deleted object."""
     runner = ops.findChild(BackgroundReads, "", Qt.FindChildOption.FindDirectChildrenOnly)
     if runner is None:
+        from ui import gc_policy
+
+        gc_policy.install()  # never collect a cycle of Qt objects on the worker
         made = runner = BackgroundReads(ops)
 
         def finish(*_args: object) -> None:

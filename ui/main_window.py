@@ -68,6 +68,9 @@ class MainWindow(FileFlows):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        from ui import gc_policy
+
+        gc_policy.install()  # tabs read on worker threads: cycles are collected here only
         if tab_specs is None:
             from ui.tabs import TAB_SPECS
 

@@ -23,6 +23,17 @@ SAMPLE_TODAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture(autouse=True)
+def _collect_on_the_gui_thread(qapp: Any) -> Iterator[None]:
+    """As in the app (ui/gc_policy.py): cycles are collected on the GUI thread only, never on
+    a worker that reads in the background; each test's leftovers are collected after it."""
+    from ui import gc_policy
+
+    gc_policy.install()
+    yield
+    gc_policy.collect_now()
+
+
+@pytest.fixture(autouse=True)
 def _sample_today(monkeypatch: pytest.MonkeyPatch) -> None:
     from ui.tabs import base
 

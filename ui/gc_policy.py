@@ -1,0 +1,65 @@
+"""Python's cyclic garbage collector runs only on the GUI thread, from a timer.
+
+The collector runs on whichever thread happens to allocate when a generation fills up. With
+reads, imports and exports on worker threads, that is often a worker: a cycle holding a Qt
+object (a chart's pyqtgraph items, a dialog and its slots) is then destroyed there, and Qt
+objects deleted from the wrong thread crash the process at random — the intermittent
+segfaults "during garbage collection or at exit" seen once tabs read in the background.
+So automatic collection is switched off and the GUI thread collects on a timer with the
+thresholds the interpreter had (pyqtgraph's ``GarbageCollector`` does the same; this one
+adds ``collect_now`` for tests and for closing a plan). Reference counting, which frees
+almost everything, is untouched: only cycles wait for the next tick.
+"""
+
+from __future__ import annotations
+
+import gc
+
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer
+
+INTERVAL_MS = 500
+
+_installed: MainThreadCollector | None = None
+
+
+class MainThreadCollector(QObject):
+    """Collects what the interpreter would have collected, on the thread that owns it."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        # The thresholds the interpreter uses (700, 10, 10 by default), kept at start: the
+        # import wizard raises the last one while it works, which must not stick here.
+        self.thresholds = gc.get_threshold()
+        gc.disable()
+        self.timer = QTimer(self)
+        self.timer.setInterval(INTERVAL_MS)
+        self.timer.timeout.connect(self.check)
+        self.timer.start()
+
+    def check(self) -> None:
+        """Collect the generations that are over their thresholds, youngest first."""
+        count0, count1, count2 = gc.get_count()
+        first, second, third = self.thresholds
+        if count0 > first:
+            gc.collect(0)
+            if count1 > second:
+                gc.collect(1)
+                if count2 > third:
+                    gc.collect(2)
+
+
+def install() -> MainThreadCollector:
+    """Switch automatic collection off and collect on the GUI thread (idempotent).
+
+    Needs a QCoreApplication and must be called on its thread."""
+    global _installed
+    app = QCoreApplication.instance()
+    assert app is not None and QThread.currentThread() is app.thread()
+    if _installed is None:
+        _installed = MainThreadCollector(app)
+    return _installed
+
+
+def collect_now() -> None:
+    """A full collection on this (the GUI) thread: before a plan closes, after a test."""
+    gc.collect()
