@@ -57,6 +57,12 @@ def _run(argv: list[str], started_at: float) -> int:
         return cli.run_command(argv[0], argv[1:], prog)
     options = cli.main_parser(prog).parse_args(argv)
     path = Path(options.plan) if options.plan else None
+    if path is not None:
+        # The file's check reads all of it: it runs on a thread while Qt and the window
+        # load, and open_plan waits for its verdict before anything is shown or written.
+        from planner.db.plan import start_check
+
+        start_check(path)
     # run_gui checks the file once (read-only, inside open_plan) and, in a timing run,
     # prints a refusal as one line with no dialog.
     from ui.application import run_gui

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import func, literal, or_, select
+from sqlalchemy import Integer, String, func, literal, literal_column, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql import ColumnElement
 
@@ -208,6 +208,14 @@ class DealResults:
     won: dict[tuple[int | None, str], tuple[int, int]]
 
 
+# SQLite's ``+column``: the same value, without the index on it. The plan keeps no
+# statistics for SQLite's planner, which then reads a year's deals through the channel or
+# status index (most deals, one row lookup each): a plain pass or the close-date index is
+# two to three times quicker on 100,000 deals.
+_CHANNEL_UNINDEXED = literal_column("+deal.channel_id", Integer)
+_STATUS_UNINDEXED = literal_column("+deal.status", String)
+
+
 def _deal_results(session: Session, fy: FiscalYear) -> DealResults:
     first, last = fy.first_month.first_day, fy.last_month.last_day
     created = _month_of(Deal.created_on)
@@ -215,8 +223,12 @@ def _deal_results(session: Session, fy: FiscalYear) -> DealResults:
         (channel_id, month): n
         for channel_id, month, n in session.execute(
             select(Deal.channel_id, created, func.count())
-            .where(Deal.channel_id.is_not(None), Deal.created_on >= first, Deal.created_on <= last)
-            .group_by(Deal.channel_id, created)
+            .where(
+                _CHANNEL_UNINDEXED.is_not(None),
+                Deal.created_on >= first,
+                Deal.created_on <= last,
+            )
+            .group_by(created, Deal.channel_id)
         )
     }
     closed = _month_of(Deal.closed_on)
@@ -225,8 +237,8 @@ def _deal_results(session: Session, fy: FiscalYear) -> DealResults:
         for channel_id, month, n, amount in session.execute(
             select(Deal.channel_id, closed, func.count(), func.sum(Deal.amount_minor))
             .where(
-                Deal.channel_id.is_not(None),
-                Deal.status == "won",
+                _CHANNEL_UNINDEXED.is_not(None),
+                _STATUS_UNINDEXED == "won",
                 Deal.closed_on >= first,
                 Deal.closed_on <= last,
             )

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import String, and_, case, func, literal_column, or_, select
 
 from planner.db.models import Deal, Stage
 from planner.db.plan import Plan
@@ -328,11 +328,18 @@ class PipelineView:
         return None if now is None or before is None else now - before
 
 
+# ``deal.status`` as SQLite's ``+deal.status``: the same value, but SQLite will not use
+# the status index to find it. The plan has no statistics for SQLite's query planner,
+# which then prefers that index (a third of all deals per status) to a narrow range of
+# close dates: on 100,000 deals that is three times slower.
+_STATUS_UNINDEXED = literal_column("+deal.status", String)
+
+
 def _closed(plan: Plan, first: Month, last: Month) -> tuple[WinRate, int, int]:
     """Deals closed from ``first`` to ``last``: the win rate, deals won and their amount."""
     stmt = (
         select(Deal.status, func.count(), func.sum(Deal.amount_minor))
-        .where(Deal.status.in_(("won", "lost")))
+        .where(_STATUS_UNINDEXED.in_(("won", "lost")))
         .where(Deal.closed_on >= first.first_day, Deal.closed_on <= last.last_day)
         .group_by(Deal.status)
     )
@@ -356,13 +363,24 @@ def pipeline_view(plan: Plan, period: PeriodRange, *, today: dt.date) -> Pipelin
     """The funnel, the weighted pipeline and the win rate for ``period`` (PipelineView).
     One grouped read gives every stage's open deals, so this stays quick on big plans."""
     probability = func.coalesce(Deal.probability, Stage.probability)
+    # The open deals (found through the status index) summed per stage, then every stage
+    # beside its sums: a third of the deals are read, not every deal of every stage.
+    by_stage = (
+        select(
+            Deal.stage_id, func.count().label("n"), func.sum(Deal.amount_minor).label("minor"),
+            func.sum(_weighted_minor(Deal.amount_minor, probability)).label("weighted"),
+        )
+        .join(Stage, Stage.id == Deal.stage_id)
+        .where(Deal.status == "open")
+        .group_by(Deal.stage_id)
+        .subquery()
+    )  # fmt: skip
     stages = (
         select(
-            Stage.id, Stage.name, Stage.is_won, Stage.is_lost, func.count(Deal.id),
-            func.sum(Deal.amount_minor), func.sum(_weighted_minor(Deal.amount_minor, probability)),
+            Stage.id, Stage.name, Stage.is_won, Stage.is_lost,
+            func.coalesce(by_stage.c.n, 0), by_stage.c.minor, by_stage.c.weighted,
         )
-        .outerjoin(Deal, and_(Deal.stage_id == Stage.id, Deal.status == "open"))
-        .group_by(Stage.id)
+        .outerjoin(by_stage, by_stage.c.stage_id == Stage.id)
         .order_by(Stage.position, Stage.id)
     )  # fmt: skip
     funnel: list[FunnelStage] = []

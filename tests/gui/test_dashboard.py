@@ -356,3 +356,47 @@ def test_a_dashboard_chart_exports_png_and_svg(
     text = svg.read_text(encoding="utf-8")
     assert chart.title() in text
     assert "<path" in text or "<rect" in text or "<polygon" in text
+
+
+def test_charts_below_the_window_are_built_when_scrolled_into_view(
+    qtbot: QtBot, ops: PlanOperations, db: sqlite3.Connection
+) -> None:
+    tab = DashboardTab(ops)
+    qtbot.addWidget(tab)
+    tab.resize(1000, 620)  # the revenue chart in view, the charts under it not
+    tab.show()
+    qtbot.waitExposed(tab)
+    assert tab.panels[0].chart is not None
+    assert [panel.chart is None for panel in tab.panels[1:]] == [True] * 4
+    bar = tab.scroll_area.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    bar.setValue(bar.maximum())  # the funnel is the last chart
+    funnel = tab.panels[4].chart
+    assert funnel is not None and funnel.isVisible()
+    open_deals = one(db, "SELECT count(*) FROM deal WHERE status = 'open'")
+    assert sum(s.deals for s in tab.funnel.steps()[:-1]) == open_deals
+    assert f"{EUR.count(open_deals)} open deals" in tab.panels[4].note.text()
+    # A chart still out of view is built (and drawn) when something asks for it.
+    assert tab.panels[1].chart is None
+    running = tab.cumulative_chart.series()[charts.CUMULATIVE_TARGET]
+    assert running[-1] == pytest.approx(sum(target(db, m) for m in MONTHS))
+
+
+def test_a_change_made_before_the_first_showing_is_shown(
+    qtbot: QtBot, ops: PlanOperations, db: sqlite3.Connection
+) -> None:
+    tab = DashboardTab(ops)  # its first read starts now, on a thread
+    early = tab._early
+    assert early is not None
+    early.result()  # read before the change below: it must not be what is shown
+    deal = first_deal(ops.plan, "open")
+    with ops.plan.uow() as uow:
+        amount = change_field(uow, Deal, deal, "amount_minor", Decimal("12345678"))
+    assert ops.run(amount)
+    qtbot.addWidget(tab)
+    tab.resize(1200, 800)
+    tab.show()
+    qtbot.waitExposed(tab)
+    total = one(db, "SELECT sum(amount_minor) FROM deal WHERE status = 'open'") / 100
+    assert sum(s.value for s in tab.funnel.steps()[:-1]) == pytest.approx(total)
+    assert f"worth {EUR.money(Decimal(str(total)))}" in tab.pipeline.detail.text()

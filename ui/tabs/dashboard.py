@@ -11,21 +11,27 @@ the reads run off the GUI thread (see ``ui.tabs.base``).
 
 The page scrolls: at 1400x900 the tiles and charts sit two charts to a row, at 1024x700
 it re-flows to fewer tiles a row and one chart a row.
+
+Opening a plan shows this tab first, so it loads what is in view and nothing more: its
+first read starts on a thread as the tab is built (SQLite lets the window build meanwhile)
+and is shown before the first paint; the charts below the revenue chart are built (and
+drawn) when they scroll into view, or when something asks for them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import importlib
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
-    QLabel,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -36,10 +42,9 @@ from planner.domain.periods import Month, PeriodRange
 from planner.queries import PeriodLevel, PlanVsActualRow, plan_vs_actual
 from planner.queries import dashboard as queries
 from planner.services.commands import Change
-from ui.background import check_wanted
+from ui.background import check_wanted, timed_read
 from ui.charts import ChartView
 from ui.charts.funnel import FunnelChart
-from ui.charts.style import MUTED_TEXT
 from ui.models.table import RowTableModel
 from ui.tabs import dashboard_charts as charts
 from ui.tabs import dashboard_tiles as tiles
@@ -58,7 +63,6 @@ TABLE = Change.TARGETS | Change.ACTUALS | Change.CHANNEL_MONTHS
 TILE_WIDTH = 185  # pixels a tile needs to read well: sets how many share a row
 TILE_COLUMNS = 12  # grid columns the tiles share: 4 tiles span 3 each, 3 tiles span 4
 TWO_CHARTS_FROM = 900  # page width from which charts sit two to a row
-CHART_HEIGHT = 300
 
 
 @dataclass(frozen=True)
@@ -114,26 +118,37 @@ def table_rows(plan: Plan, period: PeriodRange, today: dt.date) -> list[PlanVsAc
     ]
 
 
-class ChartPanel(QFrame):
-    """A chart with the sentence that explains it underneath."""
+class EarlyRead:
+    """The tab's first read, started on a thread as the tab is built: its queries run
+    while the window builds its widgets (SQLite releases Python's lock as it reads), and
+    the first showing waits for it (``result``) instead of reading again."""
 
-    def __init__(self, chart: QWidget, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
-        self.chart = chart
-        chart.setMinimumHeight(CHART_HEIGHT)
-        self.note = QLabel()
-        self.note.setWordWrap(True)
-        self.note.setStyleSheet(f"color: {MUTED_TEXT};")
-        self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(chart)
-        layout.addWidget(self.note)
+    def __init__(self, plan: Plan, period: PeriodRange, today: dt.date) -> None:
+        self.period, self.today = period, today
+        self._value: DashboardNumbers | None = None
+        self._error: BaseException | None = None
+        self.cpu_seconds = 0.0
+        self._thread = threading.Thread(
+            target=self._run, args=(plan,), name="dashboard-first-read", daemon=True
+        )
+        self._thread.start()
 
-    def set_note(self, text: str) -> None:
-        self.note.setText(text)
-        self.note.setVisible(bool(text))
+    def _run(self, plan: Plan) -> None:
+        try:
+            # Loaded before the read is timed, as ``DashboardTab.reader`` does: the time
+            # this read took decides where reads like it run later (ui.tabs.base).
+            importlib.import_module("planner.forecasting.select")
+            done = timed_read(lambda: read_numbers(plan, self.period, self.today, Change.ALL))
+            self._value, self._error, self.cpu_seconds = done.value, done.error, done.cpu_seconds
+        except Exception as exc:  # raised on the GUI thread by ``result``
+            self._error = exc
+
+    def result(self) -> DashboardNumbers:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._value is not None
+        return self._value
 
 
 class DashboardTab(FiscalYearTab):
@@ -151,6 +166,11 @@ class DashboardTab(FiscalYearTab):
         self._revenue: queries.RevenueView | None = None
         self._pipeline: queries.PipelineView | None = None
         self._marketing: queries.MarketingView | None = None
+        self._current: Month | None = None  # the month in progress, as last shown
+        # The first read starts now, before the widgets (and pyqtgraph) are built.
+        self._early: EarlyRead | None = EarlyRead(ops.plan, self.period, self.today())
+        self._early_seconds: float | None = None
+        ops.changed.connect(self._drop_early_read)
         self.page = QWidget()
         self.page.setObjectName("dashboardPage")
         page = QVBoxLayout(self.page)
@@ -172,24 +192,9 @@ class DashboardTab(FiscalYearTab):
         self._tile_grid.setSpacing(8)
         page.addLayout(self._tile_grid)
 
-        self.revenue_chart = ChartView("Revenue: target, actual and forecast")
-        self.cumulative_chart = ChartView("Revenue so far against target (running totals)")
-        self.spend_chart = ChartView("Marketing spend: budget and actual, by channel")
-        self.leads_chart = ChartView("Leads: planned and actual")
-        self.funnel = FunnelChart("Pipeline by stage")
-        for chart, name in (
-            (self.revenue_chart, "revenueChart"), (self.cumulative_chart, "cumulativeChart"),
-            (self.spend_chart, "spendChart"), (self.leads_chart, "leadsChart"),
-            (self.funnel, "funnelChart"),
-        ):  # fmt: skip
-            chart.setObjectName(name)
-        self.panels = [
-            ChartPanel(chart)
-            for chart in (
-                self.revenue_chart, self.cumulative_chart, self.spend_chart,
-                self.leads_chart, self.funnel,
-            )
-        ]  # fmt: skip
+        self.panels = [charts.ChartPanel(charts.chart_maker(i)) for i in range(len(charts.CHARTS))]
+        # The revenue chart sits right under the tiles, in view in any window.
+        self.panels[0].build()
         self._chart_grid = QGridLayout()
         self._chart_grid.setHorizontalSpacing(12)
         self._chart_grid.setVerticalSpacing(14)
@@ -208,15 +213,92 @@ class DashboardTab(FiscalYearTab):
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll_area.setWidget(self.page)
         self.scroll_area.viewport().installEventFilter(self)
+        self.scroll_area.verticalScrollBar().valueChanged.connect(self._build_in_view)
         self.body.addWidget(self.scroll_area, 1)
         self._columns = (0, 0)
         self._reflow(1200)
+
+    # -- charts, built as they come into view --------------------------------------------
+
+    def _chart(self, index: int) -> QWidget:
+        """Chart ``index``, built (and drawn from the figures shown) the first time."""
+        panel = self.panels[index]
+        if panel.chart is None:
+            panel.build()
+            self._plot(index)
+        assert panel.chart is not None
+        return panel.chart
+
+    def _view(self, index: int) -> ChartView:
+        chart = self._chart(index)
+        assert isinstance(chart, ChartView)
+        return chart
+
+    @property
+    def revenue_chart(self) -> ChartView:
+        return self._view(0)
+
+    @property
+    def cumulative_chart(self) -> ChartView:
+        return self._view(1)
+
+    @property
+    def spend_chart(self) -> ChartView:
+        return self._view(2)
+
+    @property
+    def leads_chart(self) -> ChartView:
+        return self._view(3)
+
+    @property
+    def funnel(self) -> FunnelChart:
+        chart = self._chart(4)
+        assert isinstance(chart, FunnelChart)
+        return chart
+
+    def _plot(self, index: int) -> None:
+        """Draw chart ``index`` (if built) from the figures last read, with its note."""
+        chart, current = self.panels[index].chart, self._current
+        if chart is None or current is None:
+            return
+        views = (self._revenue, self._revenue, self._marketing, self._marketing, self._pipeline)
+        note = charts.plot_chart(index, chart, views[index], self.formats, current)
+        if note is not None:
+            self.panels[index].set_note(note)
+
+    def _build_in_view(self) -> None:
+        """Build the charts that are (or are about to be) in view."""
+        waiting = [i for i, panel in enumerate(self.panels) if panel.chart is None]
+        if not waiting or not self.isVisible() or self._current is None:
+            return  # (before the first figures the tiles are short: wait for them)
+        layout = self.page.layout()
+        if layout is not None:
+            # Size the page as the scroll area is about to (the width of its view, as tall
+            # as its contents need), then place the panels for the text just shown.
+            width = self.scroll_area.viewport().width()
+            if layout.hasHeightForWidth():
+                height = layout.totalHeightForWidth(width)
+            else:
+                height = layout.totalSizeHint().height()
+            self.page.resize(width, max(height, self.scroll_area.viewport().height()))
+            layout.activate()
+        top = self.scroll_area.verticalScrollBar().value()
+        bottom = top + self.scroll_area.viewport().height()
+        for index in waiting:
+            panel = self.panels[index]
+            if panel.y() < bottom and panel.y() + panel.height() > top:
+                self._chart(index)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._build_in_view()
 
     # -- layout ----------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.scroll_area.viewport() and event.type() == QEvent.Type.Resize:
             self._reflow(self.scroll_area.viewport().width())
+            self._build_in_view()
         return super().eventFilter(watched, event)
 
     def _reflow(self, width: int) -> None:
@@ -260,48 +342,61 @@ class DashboardTab(FiscalYearTab):
 
     # -- reading and showing -----------------------------------------------------------------
 
+    def _drop_early_read(self, _changes: object = None) -> None:
+        self._early = None  # the plan changed while it was reading: read again
+
     def reader(self, changes: Change) -> Callable[[], DashboardNumbers]:
+        plan, period, today, reuse = self.ops.plan, self.period, self.today(), self._marketing
+        early, self._early = self._early, None
+        if (
+            early is not None
+            and changes & Change.PROFILE  # the first read is of everything
+            and (early.period, early.today) == (period, today)
+        ):
+
+            def finish_early_read() -> DashboardNumbers:
+                numbers = early.result()
+                self._early_seconds = early.cpu_seconds
+                return numbers
+
+            return finish_early_read
         # The forecast's modules (numpy) load on the first read: load them here, before
         # the read is timed, or that one-off would count as a slow read (ui.tabs.base).
         importlib.import_module("planner.forecasting.select")
-        plan, period, today, reuse = self.ops.plan, self.period, self.today(), self._marketing
         return lambda: read_numbers(plan, period, today, changes, reuse)
 
     def present(self, changes: Change, numbers: Any) -> None:
         assert isinstance(numbers, DashboardNumbers)
-        current = Month.of(numbers.today)
+        if self._early_seconds is not None:
+            # The first read ran on a thread: its cost there is what tells whether reads
+            # like it belong on a worker (ui.tabs.base), not the wait for it here.
+            self.read_seconds = self._read_costs[changes] = self._early_seconds
+            self._early_seconds = None
+        self._current = current = Month.of(numbers.today)
         fmt = self.formats
-        currency = fmt.currency
         self.model.set_formats(fmt)
         everything = changes & Change.PROFILE
         if numbers.revenue is not None:
             self._revenue = revenue = numbers.revenue
-            self.panels[0].set_note(
-                charts.plot_revenue(self.revenue_chart, revenue, currency, current)
-            )
-            self.panels[1].set_note(
-                charts.plot_cumulative(self.cumulative_chart, revenue, currency, fmt)
-            )
+            self._plot(0)
+            self._plot(1)
             tiles.show_revenue(self.revenue, revenue, fmt, current)
             tiles.show_attainment(self.attainment, revenue, fmt)
         if numbers.pipeline is not None:
             self._pipeline = pipeline = numbers.pipeline
-            self.panels[4].set_note(charts.plot_funnel(self.funnel, pipeline, currency, fmt))
+            self._plot(4)
             tiles.show_win_rate(self.win_rate, pipeline, fmt, current)
         if (everything or changes & (PIPELINE | REVENUE)) and self._pipeline and self._revenue:
             tiles.show_pipeline(self.pipeline, self._pipeline, self._revenue, fmt)
         if numbers.marketing is not None:
             self._marketing = marketing = numbers.marketing
             if everything or changes & CHANNEL_FIGURES:
-                self.panels[2].set_note(
-                    charts.plot_spend(self.spend_chart, marketing, currency, fmt)
-                )
-                self.panels[3].set_note(
-                    charts.plot_leads(self.leads_chart, marketing, fmt, current)
-                )
+                self._plot(2)
+                self._plot(3)
                 tiles.show_cost_per_lead(self.cost_per_lead, marketing, fmt, current)
             tiles.show_cost_per_customer(self.cost_per_customer, marketing, fmt)
             tiles.show_return_on_spend(self.return_on_spend, marketing, fmt)
         if numbers.table is not None:
             self.model.set_rows(numbers.table)
             self._fit_table()
+        self._build_in_view()

@@ -1,20 +1,26 @@
 """The Dashboard's charts, drawn from ``planner.queries.dashboard`` views.
 
-One function per chart: it sets the categories, the value kind and the series (by role,
-so plan, actual and forecast look as they do on every other tab) and returns the
-sentence shown under the chart. Series names are what the legend and tooltips say.
+``ChartPanel`` holds a chart (built when first wanted) and its note. One function per
+chart: it sets the categories, the value kind and the series (by role, so plan, actual
+and forecast look as they do on every other tab) and returns the sentence shown under
+the chart. Series names are what the legend and tooltips say.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from planner.domain.periods import Month
 from planner.queries.dashboard import MarketingView, PipelineView, RevenueView
 from ui.charts import ChartView
 from ui.charts.axes import month_label, month_labels, period_label
 from ui.charts.funnel import FunnelChart, FunnelStep
+from ui.charts.style import MUTED_TEXT
 from ui.models.formats import Formats
 
 # Series names: the legend, the tooltips and the tests read them.
@@ -29,6 +35,70 @@ BUDGET = "Budget"
 SPENT = "Actual spend"
 PLANNED_LEADS = "Planned leads"
 ACTUAL_LEADS = "Actual leads"
+
+CHART_HEIGHT = 300
+# The charts: object name and title, in page order (the last is the funnel).
+CHARTS = (
+    ("revenueChart", "Revenue: target, actual and forecast"),
+    ("cumulativeChart", "Revenue so far against target (running totals)"),
+    ("spendChart", "Marketing spend: budget and actual, by channel"),
+    ("leadsChart", "Leads: planned and actual"),
+    ("funnelChart", "Pipeline by stage"),
+)
+
+
+def chart_maker(index: int) -> Callable[[], QWidget]:
+    """What builds chart ``index`` of ``CHARTS`` (a ``ChartView``, or the funnel)."""
+    name, title = CHARTS[index]
+
+    def make() -> QWidget:
+        chart = FunnelChart(title) if name == "funnelChart" else ChartView(title)
+        chart.setObjectName(name)
+        return chart
+
+    return make
+
+
+class ChartPanel(QFrame):
+    """A chart with the sentence that explains it underneath. The chart is built by
+    ``build`` (``make`` is called then); until then an empty space of its height keeps
+    the page's layout as it will be."""
+
+    def __init__(self, make: Callable[[], QWidget], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._layout = layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        self._make = make
+        self.chart: QWidget | None = None
+        self._room = QWidget()
+        self._room.setMinimumHeight(CHART_HEIGHT)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet(f"color: {MUTED_TEXT};")
+        self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.note.hide()
+        layout.addWidget(self._room)
+        layout.addWidget(self.note)
+
+    def build(self) -> QWidget:
+        """The chart, built the first time."""
+        if self.chart is None:
+            chart = self._make()
+            chart.setMinimumHeight(CHART_HEIGHT)
+            self._layout.replaceWidget(self._room, chart)
+            self._room.deleteLater()
+            self.chart = chart
+            if self.isVisible():
+                # Shown and sized now, not on the next turn of the event loop: it is built
+                # when it comes into view, or to be read or exported right away.
+                chart.show()
+                self._layout.activate()
+        return self.chart
+
+    def set_note(self, text: str) -> None:
+        self.note.setText(text)
+        self.note.setVisible(bool(text))
 
 
 def _so_far(months: list[Month], current: Month) -> str:
@@ -162,3 +232,27 @@ def plot_funnel(chart: FunnelChart, view: PipelineView, currency: str, fmt: Form
         f"{fmt.count(view.open_deals)} open deals worth {fmt.money(open_value)}; weighted by "
         f"their chance of closing, {fmt.money(view.weighted_open)}."
     )
+
+
+def plot_chart(
+    index: int,
+    chart: QWidget,
+    view: RevenueView | MarketingView | PipelineView | None,
+    fmt: Formats,
+    current: Month,
+) -> str | None:
+    """Draw chart ``index`` of ``CHARTS`` from its view (None: not read yet, nothing
+    drawn); the note to show under it."""
+    if isinstance(chart, FunnelChart) and isinstance(view, PipelineView):
+        return plot_funnel(chart, view, fmt.currency, fmt)
+    if not isinstance(chart, ChartView):
+        return None
+    if isinstance(view, RevenueView):
+        if index == 0:
+            return plot_revenue(chart, view, fmt.currency, current)
+        return plot_cumulative(chart, view, fmt.currency, fmt)
+    if isinstance(view, MarketingView):
+        if index == 2:
+            return plot_spend(chart, view, fmt.currency, fmt)
+        return plot_leads(chart, view, fmt, current)
+    return None

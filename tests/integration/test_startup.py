@@ -1,0 +1,112 @@
+"""Starting the window on a plan: the file's check that runs ahead on a thread
+(``start_check``) refuses exactly what the plain check refuses, and the start loads what
+the Dashboard shows and nothing more (no Excel, report or import modules)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from planner.db.plan import PlanError, check_file, start_check
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = 4096
+
+
+def scribble(path: Path) -> None:
+    """Damage a few b-tree pages in the middle of the file (its header stays valid)."""
+    data = bytearray(path.read_bytes())
+    for offset in range(PAGE * 3, PAGE * 8):
+        data[offset] = 0xA5
+    path.write_bytes(bytes(data))
+
+
+def refusal(path: Path) -> str:
+    with pytest.raises(PlanError) as refused:
+        check_file(path)
+    return str(refused.value)
+
+
+def test_a_check_started_early_refuses_a_damaged_plan_with_the_same_sentence(
+    sample_path: Path,
+) -> None:
+    scribble(sample_path)
+    plain = refusal(sample_path)
+    assert "is damaged" in plain
+    start_check(sample_path)
+    assert refusal(sample_path) == plain
+    assert refusal(sample_path) == plain  # its result is used once; then checked afresh
+
+
+def test_a_plan_damaged_after_its_early_check_is_checked_again(sample_path: Path) -> None:
+    start_check(sample_path)
+    scribble(sample_path)  # changes the file's size-and-time stamp the early check noted
+    assert "is damaged" in refusal(sample_path)
+
+
+def test_a_sound_plan_passes_its_early_check(sample_path: Path) -> None:
+    start_check(sample_path)
+    assert check_file(sample_path).revision == check_file(sample_path).revision
+    start_check(sample_path.parent / "nothing here.smplan")  # left to check_file
+    assert "no file" in refusal(sample_path.parent / "nothing here.smplan")
+
+
+STARTUP = """
+import sys
+sys.path.insert(0, {root!r})
+import app
+code = app.main([{plan!r}, "--startup-time"])
+print("modules=" + " ".join(sorted(sys.modules)))
+sys.exit(code)
+"""
+
+# Modules the first paint of the Dashboard must not load: Excel, reports, imports,
+# migrations, the other tabs and the statistics libraries.
+NOT_AT_START = (
+    "openpyxl",
+    "xlsxwriter",
+    "statsmodels",
+    "pandas",
+    "scipy",
+    "alembic",
+    "planner.io",
+    "ui.report",
+    "ui.report_dialog",
+    "ui.export_dialog",
+    "ui.import_deals_dialog",
+    "ui.tabs.pipeline",
+    "ui.tabs.forecast",
+    "ui.tabs.channels",
+)
+
+
+def test_the_start_loads_only_what_the_dashboard_shows(sample_path: Path, tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "SMPLANNER_CONFIG_DIR": str(tmp_path / "config"),
+    }
+    script = STARTUP.format(root=str(ROOT), plan=str(sample_path))
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"^startup_ms=\d+$", result.stdout, re.M)
+    found = re.search(r"^modules=(.*)$", result.stdout, re.M)
+    assert found is not None
+    modules = set(found.group(1).split())
+    assert "ui.tabs.dashboard" in modules  # the measured start did show the Dashboard
+    loaded = sorted(
+        m for m in modules if any(m == n or m.startswith(n + ".") for n in NOT_AT_START)
+    )
+    assert loaded == []
