@@ -8,7 +8,6 @@ import weakref
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QObject
 from pytestqt.qtbot import QtBot
 
 from ui import gc_policy
@@ -16,11 +15,10 @@ from ui import gc_policy
 pytestmark = pytest.mark.gui
 
 
-class Holder(QObject):
-    """A Qt object caught in a reference cycle, as a chart and its slots can be."""
+class Cycle:
+    """An object that only the cyclic collector can free (as a chart and its slots)."""
 
     def __init__(self) -> None:
-        super().__init__()
         self.me: Any = self
 
 
@@ -28,22 +26,28 @@ def test_cycles_made_on_a_worker_wait_for_the_gui_thread(qtbot: QtBot) -> None:
     collector = gc_policy.install()
     assert not gc.isenabled()
     gc.collect()
-    refs: list[weakref.ref[Holder]] = []
+    refs: list[weakref.ref[Cycle]] = []
     kept: list[list[object]] = []
+    collected_on: list[str] = []
 
     def worker() -> None:
-        holder = Holder()
-        refs.append(weakref.ref(holder))
-        del holder
+        cycle = Cycle()
+        refs.append(weakref.ref(cycle, lambda _ref: collected_on.append(
+            threading.current_thread().name)))  # fmt: skip
+        del cycle
         # Containers that stay alive, as a read's rows do: enough to have set off automatic
         # collections on this thread several times over.
         kept.extend([] for _ in range(5 * collector.thresholds[0]))
 
-    thread = threading.Thread(target=worker)
+    thread = threading.Thread(target=worker, name="worker")
     thread.start()
     thread.join()
     assert refs[0]() is not None  # nothing collected it on the worker
-    qtbot.waitUntil(lambda: refs[0]() is None, timeout=5000)  # the GUI thread's timer did
+    # The GUI thread's timer collects it on its next tick.
+    with qtbot.waitSignal(collector.timer.timeout, timeout=5000):
+        pass
+    qtbot.waitUntil(lambda: bool(collected_on), timeout=5000)
+    assert collected_on == [threading.main_thread().name]
 
 
 def test_install_is_idempotent_and_keeps_the_interpreters_thresholds() -> None:
