@@ -400,3 +400,19 @@ def test_a_change_made_before_the_first_showing_is_shown(
     total = one(db, "SELECT sum(amount_minor) FROM deal WHERE status = 'open'") / 100
     assert sum(s.value for s in tab.funnel.steps()[:-1]) == pytest.approx(total)
     assert f"worth {EUR.money(Decimal(str(total)))}" in tab.pipeline.detail.text()
+
+
+def test_a_tab_being_torn_down_ignores_its_viewports_events(
+    qtbot: QtBot, ops: PlanOperations
+) -> None:
+    # A collected cycle clears the tab's attributes before Qt deletes its children, and the
+    # scroll area's viewport still sends a resize then: once an AttributeError in the event
+    # filter (caught by pytest-qt in a background-read test).
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QResizeEvent
+    from PySide6.QtWidgets import QApplication
+
+    tab = open_tab(qtbot, DashboardTab, ops)
+    viewport = tab.scroll_area.viewport()
+    del tab.__dict__["scroll_area"]
+    QApplication.sendEvent(viewport, QResizeEvent(QSize(500, 400), viewport.size()))

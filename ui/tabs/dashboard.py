@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -296,8 +297,16 @@ class DashboardTab(FiscalYearTab):
     # -- layout ----------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.scroll_area.viewport() and event.type() == QEvent.Type.Resize:
-            self._reflow(self.scroll_area.viewport().width())
+        # While the tab is torn down (a collected cycle clears its attributes before Qt
+        # deletes its children) the viewport still sends events: they are not ours to handle.
+        area: QScrollArea | None = self.__dict__.get("scroll_area")
+        if (
+            area is not None
+            and event.type() == QEvent.Type.Resize
+            and shiboken6.isValid(area)
+            and watched is area.viewport()
+        ):
+            self._reflow(area.viewport().width())
             self._build_in_view()
         return super().eventFilter(watched, event)
 
