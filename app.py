@@ -53,6 +53,10 @@ def _run(argv: list[str], started_at: float) -> int:
     from planner import cli
 
     prog = _program_name()
+    if not (argv and argv[0] in cli.COMMANDS):
+        # ``report`` paints with Qt, so the Qt layer declares it; it is registered only on
+        # the way to it, to --help or to the window: headless commands never import ``ui``.
+        import ui.report_command  # noqa: F401
     if argv and argv[0] in cli.COMMANDS:
         return cli.run_command(argv[0], argv[1:], prog)
     options = cli.main_parser(prog).parse_args(argv)

@@ -469,6 +469,6 @@ def run_forecast(args: argparse.Namespace) -> int:
     return 0
 
 
-import planner.cli_export  # noqa: E402  (registers the export command)
-import planner.cli_report  # noqa: E402,F401  (registers the report command)
-from planner import cli_check  # noqa: E402,F401  (registers the check command)
+# Commands in modules of their own register themselves on import (``report`` paints with Qt,
+# so it lives in ui/report_command.py and app.py imports it).
+from planner import cli_check, cli_export  # noqa: E402,F401

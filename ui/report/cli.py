@@ -1,6 +1,6 @@
 """The ``report`` command: the quarterly report as a PDF, without a window.
 
-``planner.cli_report`` declares the command (standard library only) and calls ``run``
+``ui.report_command`` declares the command (standard library only) and calls ``run``
 here, which starts a Qt application for fonts and painting, offscreen when there is no
 display, so it works on a server or in a terminal session without one.
 """

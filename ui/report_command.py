@@ -1,8 +1,9 @@
 """The ``report`` command's options: ``report PLAN [--quarter 2026-Q3] --pdf OUT.pdf``.
 
-Only the standard library is imported here, so ``--help`` stays instant; the work (Qt
-painting) happens in ``ui.report.cli``, imported when the command runs. ``planner.cli``
-imports this module once to register the command.
+The report is painted with Qt, so the command belongs to the Qt layer, not to the headless
+core: ``app.py`` imports this module to register it in ``planner.cli``'s registry before it
+dispatches. Only the standard library is imported here, so ``--help`` stays instant; the work
+happens in ``ui.report.cli``, imported when the command runs.
 """
 
 from __future__ import annotations
