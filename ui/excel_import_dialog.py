@@ -102,7 +102,6 @@ class ExcelImportDialog(StepDialog):
         super().__init__("Import from Excel", "&Apply", parent)
         self.ops = ops
         self.reading: WorkbookImport | None = None
-        self._file_error: str | None = None
         self._job: ReadJob | None = None
         self._build_file_page()
         self._build_preview_page()
@@ -169,7 +168,7 @@ class ExcelImportDialog(StepDialog):
     def set_file(self, path: str) -> None:
         """Start reading ``path`` and comparing it with the plan on a worker thread (a big
         workbook takes seconds); ``read_finished(ok)`` tells when it is done."""
-        self.reading, self._file_error = None, None
+        self.reading, self.file_error = None, None
         if not path:
             return
         if self.chooser.path() != path:
@@ -194,11 +193,11 @@ class ExcelImportDialog(StepDialog):
             if self.page == 1:
                 self._fill_preview()
         else:
-            self._file_error = str(outcome)
-            self.file_note.setText(self._file_error)
+            self.file_error = str(outcome)
+            self.file_note.setText(self.file_error)
             if self.page == 1:
                 self.go_back()
-                self.show_error(self._file_error)
+                self.show_error(self.file_error)
         self.read_finished.emit(self.reading is not None)
 
     def _set_busy(self, busy: bool) -> None:
@@ -220,11 +219,11 @@ class ExcelImportDialog(StepDialog):
     def _check_file(self) -> str | None:
         if self.busy:
             return "The workbook is still being read; a moment, please."
-        if self.reading is None and self.chooser.path() and self._file_error is None:
+        if self.reading is None and self.chooser.path() and self.file_error is None:
             self.set_file(self.chooser.path())
             return "Reading the workbook; press Next when it is read."
         if self.reading is None:
-            return self._file_error or "Choose the workbook to import."
+            return self.file_error or "Choose the workbook to import."
         return None
 
     def done(self, result: int) -> None:

@@ -37,7 +37,7 @@ from planner.io.actuals_import import (
     load_file,
     match_offerings,
 )
-from planner.io.tabular import ImportCancelled, ImportFileError, ImportProgress
+from planner.io.tabular import ImportCancelled, ImportProgress
 from planner.io.values import DateOrder
 from planner.queries import profile_summary
 from planner.services.commands import Command, undo
@@ -76,7 +76,6 @@ class ImportActualsDialog(StepDialog):
         self.currency = profile_summary(ops.plan).currency
         self.loaded: LoadedFile | None = None
         self.preview: ImportPreview | None = None
-        self._file_error: str | None = None
         self._build_file_page()
         self._build_preview_page()
         self._build_columns_page()
@@ -158,18 +157,11 @@ class ImportActualsDialog(StepDialog):
         """Read ``path`` and detect its columns; False (reason shown) if it cannot be read."""
         if self.work is not None:
             return False  # the path field losing focus to the progress dialog: reading already
-        self.loaded, self._file_error = None, None
-        if not path:
-            return False
-        if self.chooser.path() != path:
-            self.chooser.path_edit.setText(path)
         plan = self.ops.plan
-        try:
-            self.loaded = self.run_work("Reading the file…", lambda _job: load_file(plan, path))
-        except (ImportFileError, ImportCancelled) as exc:
-            cancelled = isinstance(exc, ImportCancelled)
-            self._file_error = "Reading the file was cancelled." if cancelled else str(exc)
-            self.file_note.setText(self._file_error)
+        self.loaded = self.read_file(
+            self.chooser, self.file_note, path, lambda p: load_file(plan, p)
+        )
+        if self.loaded is None:
             return False
         detection = self.loaded.detection
         if not detection.date_order_certain and not self.loaded.remembered:
@@ -182,10 +174,10 @@ class ImportActualsDialog(StepDialog):
         return True
 
     def _check_file(self) -> str | None:
-        if self.loaded is None and self.chooser.path() and self._file_error is None:
+        if self.loaded is None and self.chooser.path() and self.file_error is None:
             self.set_file(self.chooser.path())
         if self.loaded is None:
-            return self._file_error or "Choose the file to import."
+            return self.file_error or "Choose the file to import."
         return None
 
     def _fill_columns(self, mapping: ActualsMapping) -> None:

@@ -49,7 +49,7 @@ from planner.io.deals_import import (
     suggest_stages,
     unknown_owners,
 )
-from planner.io.tabular import ImportCancelled, ImportFileError, ImportProgress
+from planner.io.tabular import ImportCancelled, ImportProgress
 from planner.services.commands import Command, undo
 from ui.import_widgets import (
     ColumnCombo,
@@ -89,7 +89,6 @@ class ImportDealsDialog(StepDialog):
         self._summary_lines: list[str] = []
         self._read: _ReadDeals | None = None
         self.stages: list[StageChoice] = load_stage_choices(ops.plan)
-        self._file_error: str | None = None
         self._build_file_page()
         self._build_preview_page()
         self._build_columns_page()
@@ -179,20 +178,11 @@ class ImportDealsDialog(StepDialog):
         """Read ``path`` and recognise its CRM; False (reason shown) if it cannot be read."""
         if self.work is not None:
             return False  # the path field losing focus to the progress dialog: reading already
-        self.source, self._file_error = None, None
-        if not path:
-            return False
-        if self.chooser.path() != path:
-            self.chooser.path_edit.setText(path)
         plan = self.ops.plan
-        try:
-            self.source = self.run_work(
-                "Reading the file…", lambda _job: read_deals_file(path, plan)
-            )
-        except (ImportFileError, ImportCancelled) as exc:
-            cancelled = isinstance(exc, ImportCancelled)
-            self._file_error = "Reading the file was cancelled." if cancelled else str(exc)
-            self.file_note.setText(self._file_error)
+        self.source = self.read_file(
+            self.chooser, self.file_note, path, lambda p: read_deals_file(p, plan)
+        )
+        if self.source is None:
             return False
         table = self.source.table
         self.file_note.setText(
@@ -211,10 +201,10 @@ class ImportDealsDialog(StepDialog):
         return f"this looks like an export of {self.source.format.label}"
 
     def _check_file(self) -> str | None:
-        if self.source is None and self.chooser.path() and self._file_error is None:
+        if self.source is None and self.chooser.path() and self.file_error is None:
             self.set_file(self.chooser.path())
         if self.source is None:
-            return self._file_error or "Choose the file to import."
+            return self.file_error or "Choose the file to import."
         return None
 
     def _format_chosen(self) -> None:

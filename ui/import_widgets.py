@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.io.tabular import SourceTable
+from planner.io.tabular import ImportCancelled, ImportFileError, SourceTable
 from ui.import_work import BackgroundWork
 
 T = TypeVar("T")
@@ -87,6 +87,7 @@ class StepDialog(QDialog):
         self._titles: list[str] = []
         self._checks: list[Callable[[], str | None]] = []
         self.work: BackgroundWork | None = None  # the work running now, if any
+        self.file_error: str | None = None  # why the chosen file could not be read
 
     def run_work(self, text: str, work: Callable[[BackgroundWork], T]) -> T:
         """``work(job)`` on a worker thread behind a progress dialog saying ``text``; its
@@ -97,6 +98,25 @@ class StepDialog(QDialog):
         finally:
             self.work.deleteLater()
             self.work = None
+
+    def read_file(
+        self, chooser: FileChooser, note: QLabel, path: str, read: Callable[[str], T]
+    ) -> T | None:
+        """``read(path)`` on a worker behind the progress dialog, ``path`` shown in
+        ``chooser``. None when nothing was read: no path, or a file that cannot be read or
+        a Cancel, whose reason is shown in ``note`` and kept in ``file_error``."""
+        self.file_error = None
+        if not path:
+            return None
+        if chooser.path() != path:
+            chooser.path_edit.setText(path)
+        try:
+            return self.run_work("Reading the file…", lambda _job: read(path))
+        except (ImportFileError, ImportCancelled) as exc:
+            cancelled = isinstance(exc, ImportCancelled)
+            self.file_error = "Reading the file was cancelled." if cancelled else str(exc)
+            note.setText(self.file_error)
+            return None
 
     def add_page(self, page: QWidget, title: str, check: Callable[[], str | None]) -> int:
         self._titles.append(title)
