@@ -24,8 +24,7 @@ UP, DOWN, LEVEL = "▲", "▼", "■"
 
 
 class KpiTile(QFrame):
-    """A headline figure: caption, big value, one line of context, one comparison line.
-    ``caption``/``value``/``detail`` are the labels of the older ``Figure`` tiles."""
+    """A headline figure: caption, big value, one line of context, one comparison line."""
 
     def __init__(self, caption: str, name: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)

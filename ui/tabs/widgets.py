@@ -1,18 +1,16 @@
-"""Small widgets the tabs share: the fiscal-year selector, tables, headline figures, and the
-message shown at a cell when an edit is refused."""
+"""Small widgets the tabs share: the fiscal-year selector, tables, headings, and the message
+shown at a cell when an edit is refused. (Headline figures: dashboard_tiles.KpiTile.)"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -129,33 +127,6 @@ def fit_columns(view: QTableView, widest: int = 320) -> None:
     for section in range(header.count()):
         if header.sectionSize(section) > widest:
             header.resizeSection(section, widest)
-
-
-class Figure(QFrame):
-    """A headline figure: a caption, a big value and one line of context."""
-
-    def __init__(self, caption: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        layout = QVBoxLayout(self)
-        self.caption = QLabel(caption)
-        self.value = QLabel()
-        self.value.setObjectName("figureValue")
-        font = self.value.font()
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        font.setBold(True)
-        self.value.setFont(font)
-        self.detail = QLabel()
-        self.detail.setWordWrap(True)
-        for label in (self.caption, self.value, self.detail):
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            layout.addWidget(label)
-
-    def show_figure(self, value: str, detail: str, caption: str | None = None) -> None:
-        if caption is not None:
-            self.caption.setText(caption)
-        self.value.setText(value)
-        self.detail.setText(detail)
 
 
 def heading(text: str) -> QLabel:
