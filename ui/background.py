@@ -17,7 +17,6 @@ outlives the objects it reports to.
 
 from __future__ import annotations
 
-import gc
 import threading
 import time
 from collections.abc import Callable
@@ -59,20 +58,16 @@ def timed_read(read: Callable[[], Any]) -> ReadResult:
     """Run ``read`` and measure it in CPU time of this thread, which a busy machine (other
     programs, or the GUI thread holding the GIL) does not inflate the way wall time does.
 
-    The garbage collector waits meanwhile (it runs as soon as the read is over): a
-    collection of the whole process is not the read's own cost, and counting it could
-    send a small plan's reads off the GUI thread."""
-    collecting = gc.isenabled()
-    gc.disable()
+    No garbage collection runs inside it: collections happen only on the GUI thread between
+    events (ui/gc_policy.py, installed by every tab), so a collection of the whole process is
+    never counted as the read's own cost and cannot send a small plan's reads off the GUI
+    thread."""
     start = time.thread_time()
     try:
         value, error = read(), None
     except Exception as exc:  # handed to the GUI thread, which raises it there
         value, error = None, exc
-    finally:
-        seconds = time.thread_time() - start
-        if collecting:
-            gc.enable()
+    seconds = time.thread_time() - start
     return ReadResult(value, error, seconds)
 
 

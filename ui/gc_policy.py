@@ -13,7 +13,9 @@ almost everything, is untouched: only cycles wait for the next tick.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+from collections.abc import Iterator
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer
 
@@ -30,6 +32,7 @@ class MainThreadCollector(QObject):
         # The thresholds the interpreter uses (700, 10, 10 by default), kept at start: the
         # import wizard raises the last one while it works, which must not stick here.
         self.thresholds = gc.get_threshold()
+        self.postponed = 0  # > 0 while long work asks full collections to wait
         gc.disable()
         self.timer = QTimer(self)
         self.timer.setInterval(INTERVAL_MS)
@@ -44,7 +47,7 @@ class MainThreadCollector(QObject):
             gc.collect(0)
             if count1 > second:
                 gc.collect(1)
-                if count2 > third:
+                if count2 > third and not self.postponed:
                     gc.collect(2)
 
 
@@ -63,3 +66,16 @@ def install() -> MainThreadCollector:
 def collect_now() -> None:
     """A full collection on this (the GUI) thread: before a plan closes, after a test."""
     gc.collect()
+
+
+@contextlib.contextmanager
+def full_collections_postponed() -> Iterator[None]:
+    """While long work builds 100,000s of objects on a worker, collect only the young
+    generations: a full collection over them holds the GIL, and so the window, for a third of
+    a second or more each time. It runs at the next tick after the work. GUI thread only."""
+    collector = install()
+    collector.postponed += 1
+    try:
+        yield
+    finally:
+        collector.postponed -= 1

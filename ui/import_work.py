@@ -7,7 +7,6 @@ the undo stack without applying it twice. Used by the import wizards through
 
 from __future__ import annotations
 
-import gc
 import sys
 import threading
 import time
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 from planner.db.plan import Plan, UnitOfWork
 from planner.io.tabular import ImportCancelled, ImportProgress
 from planner.services.commands import Change, Command
+from ui import gc_policy
 
 T = TypeVar("T")
 PROGRESS_STEPS = 1000
@@ -97,24 +97,18 @@ class BackgroundWork(QObject):
         loop = QEventLoop()
         self._ended.connect(loop.quit, Qt.ConnectionType.QueuedConnection)
         thread = threading.Thread(target=target, name="import-work", daemon=True)
-        # A full garbage collection over the 100,000s of rows being read holds the GIL,
-        # and so the window, for a third of a second or more each time. The young
-        # generations are still collected (in small, quick steps); full collections wait
-        # until the work is over. (Switching the collector off instead only piles the
-        # young objects up for one long pause after the work.)
-        thresholds, interval = gc.get_threshold(), sys.getswitchinterval()
-        gc.set_threshold(thresholds[0], thresholds[1], 1_000_000)
         # Each time the window's code needs the GIL it waits for the worker to hand it
         # over, up to one switch interval (5 ms) a time, many times per repaint: hand it
         # over sooner while the work runs.
+        interval = sys.getswitchinterval()
         sys.setswitchinterval(0.0005)
         try:
-            thread.start()
-            loop.exec()
-            thread.join()
+            with gc_policy.full_collections_postponed():
+                thread.start()
+                loop.exec()
+                thread.join()
         finally:
             sys.setswitchinterval(interval)
-            gc.set_threshold(*thresholds)
         cancelled = self.stop_requested.is_set() and not self.stored
         self.dialog.canceled.disconnect(self._cancel_pressed)  # closing emits canceled
         self.dialog.close()

@@ -55,3 +55,30 @@ def test_install_is_idempotent_and_keeps_the_interpreters_thresholds() -> None:
     assert gc_policy.install() is first
     assert first.thresholds[0] > 0
     assert first.timer.isActive()
+
+
+def test_long_work_postpones_full_collections_only() -> None:
+    collector = gc_policy.install()
+    generations: list[int] = []
+
+    def record(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            generations.append(info["generation"])
+
+    kept: list[list[object]] = []
+
+    def ticks(count: int) -> None:  # timer ticks, each after a burst of surviving objects
+        for _ in range(count):
+            kept.extend([] for _ in range(2 * collector.thresholds[0]))
+            collector.check()
+
+    gc.callbacks.append(record)
+    try:
+        with gc_policy.full_collections_postponed():
+            ticks(3 * collector.thresholds[1] * collector.thresholds[2])
+        during = list(generations)
+        ticks(collector.thresholds[1] + 2)
+    finally:
+        gc.callbacks.remove(record)
+    assert 0 in during and 1 in during and 2 not in during
+    assert 2 in generations[len(during) :]  # the full collection comes once the work is over

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from planner.domain.periods import FiscalYear, PeriodRange
 from planner.queries import ProfileSummary, fiscal_years, profile_summary
 from planner.services.commands import Change
+from ui import gc_policy
 from ui.background import ReadJob, ReadResult, reads_for, timed_read
 from ui.models.formats import Formats
 from ui.tabs.period_picker import PeriodPicker
@@ -74,6 +75,7 @@ class PlanTab(QWidget):
 
     def __init__(self, ops: PlanOperations, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        gc_policy.install()  # reads are timed without collections, and run on workers
         self.ops = ops
         self.profile: ProfileSummary | None = None
         self.formats = Formats()
