@@ -7,6 +7,7 @@ console script. Qt is imported only when the window is wanted, so commands start
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -59,6 +60,10 @@ def _run(argv: list[str], started_at: float) -> int:
         import ui.report_command  # noqa: F401
     if argv and argv[0] in cli.COMMANDS:
         return cli.run_command(argv[0], argv[1:], prog)
+    # The window collects cycles on its own timer (ui.gc_policy). Automatic collection is
+    # off from here: the imports and the first read allocate a million objects, and the
+    # collector would walk them again and again (tens of ms of the start) for no garbage.
+    gc.disable()
     options = cli.main_parser(prog).parse_args(argv)
     path = Path(options.plan) if options.plan else None
     if path is not None:

@@ -12,7 +12,7 @@ import pytest
 
 from planner.forecasting import METHOD_NAMES, ForecastResult, description, forecast
 from planner.forecasting.methods import DESCRIPTIONS, METHODS, PATHS, seasonal_indices
-from planner.forecasting.select import clean, smape
+from planner.forecasting.select import _median, _quantile, clean, smape
 
 PATTERN = [10.0, 12.0, 15.0, 11.0, 9.0, 8.0, 13.0, 16.0, 18.0, 14.0, 12.0, 20.0]
 
@@ -235,3 +235,41 @@ def test_one_pass_over_many_origins_equals_one_fit_per_origin(name: str, m: int)
     for row, origin in zip(together, origins, strict=True):
         alone = PATHS[name](y[:origin], np.array([origin]), 7, m)[0]
         assert row == pytest.approx(alone, rel=1e-9, abs=1e-9), (name, m, origin)
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 4, 5])
+def test_median_of_forecasts_equals_numpys_including_nan_and_inf(k: int) -> None:
+    rng = np.random.default_rng(k)
+    for trial in range(60):
+        arrays = [rng.normal(size=(3, 5)) for _ in range(k)]
+        if trial % 3 == 0:
+            arrays[0][1, 2] = np.nan  # one method failed there: the combination fails too
+        if trial % 4 == 0:
+            arrays[-1][0, 0] = np.inf
+        if trial % 5 == 0:
+            arrays[0][2, 4] = -np.inf
+        with np.errstate(invalid="ignore"):
+            expected = np.median(arrays, axis=0)
+            got = _median(arrays)
+        np.testing.assert_array_equal(np.isnan(got), np.isnan(expected))
+        np.testing.assert_allclose(got, expected, equal_nan=True)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 8, 13, 100])
+def test_quantile_equals_numpys_exactly(n: int) -> None:
+    rng = np.random.default_rng(n)
+    for _ in range(40):
+        values = rng.normal(size=n) * 10.0 ** rng.integers(-3, 5)
+        for q in (0.0, 0.05, 0.1, 0.5, 0.9, 0.95, 1.0):
+            assert _quantile(values, q) == float(np.quantile(values, q))
+
+
+def test_auto_forecast_does_not_load_numpy_ma() -> None:
+    # np.median's NaN check imports numpy.ma, 15-30 ms of the window's start (issue 10).
+    code = (
+        "import sys; from planner.forecasting import forecast; "
+        "forecast([float(i % 12 + 10) for i in range(48)], 6, method='auto'); "
+        "print('numpy.ma' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
