@@ -33,7 +33,7 @@ APPLICATION_ID = 0x534D504C  # "SMPL": marks an SQLite file as ours
 # Every schema revision this build knows, oldest first; the last is the current one.
 # A test checks this list against the Alembic scripts, so opening a current file never
 # needs to import Alembic.
-REVISIONS = ("0001", "0002", "0003", "0004")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 HEAD_REVISION = REVISIONS[-1]
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
