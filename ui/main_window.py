@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFont, QIcon, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication,
@@ -70,7 +70,10 @@ class MainWindow(FileFlows):
         super().__init__(parent)
         from ui import gc_policy
 
-        gc_policy.install()  # tabs read on worker threads: cycles are collected here only
+        # Tabs read on worker threads: cycles are collected here only. The first collection
+        # waits until the event loop runs, after the plan and its first tab are built.
+        gc_policy.install(starting=True)
+        QTimer.singleShot(0, gc_policy.started)
         if tab_specs is None:
             from ui.tabs import TAB_SPECS
 

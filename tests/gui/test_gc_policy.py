@@ -89,3 +89,21 @@ def test_what_exists_at_install_is_frozen_out_of_collections() -> None:
     # after start-up would otherwise walk them all in front of the window's first paint.
     gc_policy.install()
     assert gc.get_freeze_count() > 10_000
+
+
+def test_a_starting_window_collects_only_once_started(qtbot: QtBot) -> None:
+    collector = gc_policy.MainThreadCollector(starting=True)
+    try:
+        assert not collector.timer.isActive()  # no tick walks the objects start-up makes
+        frozen = gc.get_freeze_count()
+        kept: list[list[int]] = [
+            [] for _ in range(1000)
+        ]  # as a tab's widgets: made while starting, kept
+        collector.started()
+        assert gc.get_freeze_count() >= frozen + len(kept)
+        assert collector.timer.isActive()
+        collector.started()  # only once
+        assert collector.timer.isActive()
+    finally:
+        collector.timer.stop()
+        collector.deleteLater()
