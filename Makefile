@@ -51,6 +51,7 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) bench/bench_startup.py --plan $(BIG_PLAN)
 	QT_QPA_PLATFORM=offscreen $(PY) bench/bench_pipeline.py --plan $(BIG_PLAN)
 	$(PY) bench/bench_import.py
+	QT_QPA_PLATFORM=offscreen $(PY) bench/bench_undo.py --plan $(BIG_PLAN)
 	$(PY) bench/bench_memory.py --plan $(BIG_PLAN)
 	$(PY) bench/bench_export.py --plan $(BIG_PLAN)
 	QT_QPA_PLATFORM=offscreen $(PY) bench/bench_charts.py

@@ -2,7 +2,8 @@
 progress dialog with Cancel; ``apply_prepared`` applies an import in one transaction on that
 worker (interrupting SQLite on Cancel) and ``AppliedCommand`` then pushes the stored result on
 the undo stack without applying it twice. Used by the import wizards through
-``StepDialog.run_work`` (ui/import_widgets.py).
+``StepDialog.run_work`` (ui/import_widgets.py), and without Cancel by ``ui.undo`` to undo and
+redo big commands.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from planner.db.plan import Plan, UnitOfWork
@@ -34,25 +35,46 @@ class BackgroundWork(QObject):
     "call, then use the result" shape. ``work`` passes ``self.progress`` to the planner's
     ``progress(done, total)`` hooks: after Cancel it returns False and the step stops with
     ``ImportCancelled`` at its next report; a write step is rolled back (``apply_prepared``).
+
+    With ``cancellable=False`` (undo and redo, see ui/undo.py) there is no Cancel, the
+    dialog is application-modal, and until it appears every key, click and shortcut in the
+    application is dropped (``InputBlocker``): nothing can start while the work runs.
     """
 
     _progressed = Signal(int, int)  # emitted on the worker, received on the GUI thread
     _ended = Signal()
 
-    def __init__(self, parent: QWidget, title: str, text: str) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        title: str,
+        text: str,
+        *,
+        cancellable: bool = True,
+        thread_name: str = "import-work",
+    ) -> None:
         super().__init__(parent)
         self.stop_requested = threading.Event()
         self.stored = False  # set once a write step committed: too late to cancel then
+        self.cancellable = cancellable
+        self._thread_name = thread_name
         self._last_report = 0.0
         self._text = text
         self.dialog = QProgressDialog(text, "Cancel", 0, 0, parent)
         self.dialog.setWindowTitle(title)
         self.dialog.setMinimumWidth(380)
-        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog.setMinimumDuration(300)  # a small file never flashes a dialog
         self.dialog.setAutoClose(False)
         self.dialog.setAutoReset(False)
-        self.dialog.canceled.connect(self._cancel_pressed)
+        # QProgressDialog's own timer was started at its default of 4 s when it was made;
+        # setMinimumDuration restarts it only once a value is set: set one.
+        self.dialog.setValue(0)
+        if cancellable:
+            self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            self.dialog.canceled.connect(self._cancel_pressed)
+        else:
+            self.dialog.setCancelButton(None)  # no button: this work cannot be stopped
+            self.dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
         self._progressed.connect(self._show_progress, Qt.ConnectionType.QueuedConnection)
 
     def cancel(self) -> None:
@@ -96,7 +118,8 @@ class BackgroundWork(QObject):
 
         loop = QEventLoop()
         self._ended.connect(loop.quit, Qt.ConnectionType.QueuedConnection)
-        thread = threading.Thread(target=target, name="import-work", daemon=True)
+        thread = threading.Thread(target=target, name=self._thread_name, daemon=True)
+        blocker = None if self.cancellable else InputBlocker()
         # Each time the window's code needs the GIL it waits for the worker to hand it
         # over, up to one switch interval (5 ms) a time, many times per repaint: hand it
         # over sooner while the work runs.
@@ -109,8 +132,11 @@ class BackgroundWork(QObject):
                 thread.join()
         finally:
             sys.setswitchinterval(interval)
+            if blocker is not None:
+                blocker.remove()
         cancelled = self.stop_requested.is_set() and not self.stored
-        self.dialog.canceled.disconnect(self._cancel_pressed)  # closing emits canceled
+        if self.cancellable:
+            self.dialog.canceled.disconnect(self._cancel_pressed)  # closing emits canceled
         self.dialog.close()
         self.dialog.deleteLater()
         if error:
@@ -129,6 +155,49 @@ class BackgroundWork(QObject):
             return
         self.dialog.setRange(0, PROGRESS_STEPS)
         self.dialog.setValue(int(PROGRESS_STEPS * done / max(total, 1)))
+
+
+class InputBlocker(QObject):
+    """Drops what the user does anywhere in the application (keys, shortcuts, clicks, the
+    wheel, closing a window) from creation until ``remove()``.
+
+    Work that must not be interrupted shows its modal dialog only after 300 ms (so that
+    short work never flashes one); until then this is what keeps a click or Ctrl+Z from
+    starting another edit in the event loop that runs while the work does."""
+
+    # What starts something. Releases go through: a button or menu item acts on release
+    # only after its press, which was dropped, and a widget pressed before keeps no stuck
+    # "pressed" state.
+    _DROPPED = frozenset({
+        QEvent.Type.KeyPress, QEvent.Type.Shortcut, QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseButtonDblClick, QEvent.Type.Wheel, QEvent.Type.ContextMenu,
+        QEvent.Type.TouchBegin, QEvent.Type.TabletPress, QEvent.Type.Drop,
+    })  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._app = QCoreApplication.instance()
+        if self._app is not None:
+            self._app.installEventFilter(self)
+
+    def remove(self) -> None:
+        if self._app is not None:
+            self._app.removeEventFilter(self)
+            self._app = None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.ShortcutOverride:
+            event.accept()  # "the focused widget takes this key": no shortcut fires
+            return True
+        if kind == QEvent.Type.Close:
+            # A window closed by the user (the title bar's X) waits; the app's own closes
+            # (not spontaneous) go through.
+            if event.spontaneous():
+                event.ignore()
+                return True
+            return False
+        return kind in self._DROPPED
 
 
 class AppliedCommand:

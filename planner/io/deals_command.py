@@ -76,6 +76,11 @@ class ImportDeals:
         if self.reasons:
             self.changes |= Change.LOST_REASONS
 
+    @property
+    def rows(self) -> int:
+        """The deals it adds or changes: the Qt layer undoes big imports off the GUI thread."""
+        return len(self.created) + len(self.updates)
+
     def apply(self, uow: UnitOfWork) -> None:
         session = uow.session
         ids = self.ids

@@ -177,6 +177,12 @@ class ImportActuals:
     _old_mapping: str | None = None
     _mapping_id: int | None = None
 
+    @property
+    def rows(self) -> int:
+        """The lines and monthly sums it stores: the Qt layer undoes big imports off the GUI
+        thread."""
+        return len(self.line_keys) + len(self.totals)
+
     def apply(self, uow: UnitOfWork) -> None:
         check_unlocked(uow, [key[0] for key in self.totals])
         for key, add in self.totals.items():
