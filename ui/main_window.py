@@ -8,6 +8,7 @@ There is no Save: every change is committed to the plan file as it is made.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -357,6 +358,13 @@ class MainWindow(FileFlows):
         ``lock`` is its instance lock, held until the plan is closed."""
         self._unload_plan()
         ops = PlanOperations(plan, self)
+        last = self.settings.get(opt.LAST_TAB)
+        first = next((s for s in self.tab_specs if s.key == last), self.tab_specs[0])
+        # Its numbers are read on a thread from now on, while the rest is built.
+        ops.first_read = read = first.start_first_read(plan)
+        thread = getattr(read, "thread", None)
+        if isinstance(thread, threading.Thread):
+            ops.reading_on(thread)
         self._ops = ops
         self._undo_group.addStack(ops.undo_stack)
         self._undo_group.setActiveStack(ops.undo_stack)
@@ -365,8 +373,7 @@ class MainWindow(FileFlows):
         ops.failed.connect(self._on_failed)
         self._guard_plan(plan, lock)
         self.pages.setCurrentWidget(self.splitter)
-        last = self.settings.get(opt.LAST_TAB)
-        self.show_tab(last if last in self.tab_keys() else self.tab_specs[0].key)
+        self.show_tab(first.key)
         self._update_title()
         self._update_actions()
         if remember and self._persist:
@@ -399,6 +406,7 @@ class MainWindow(FileFlows):
         self._current_key = ""
         self.statusBar().clearMessage()
         finish_reads(ops)  # no tab read may still run on (or start on) the closed plan
+        ops.finish_threads()
         self._close_guarded(ops.plan)
         ops.deleteLater()
 

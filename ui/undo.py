@@ -15,6 +15,7 @@ on the GUI thread, where they take milliseconds.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -93,6 +94,26 @@ class PlanOperations(QObject):
         self.undo_stack.setUndoLimit(500)
         self._period_state: PeriodState | None = None
         self._busy: str | None = None  # "Undoing Import Deals" while that runs on a worker
+        # The first tab's first read, started by the window as the plan opened (an
+        # ``EarlyRead`` of that tab's module), until the tab takes it; and every such read
+        # started on a thread, which must end before the plan closes.
+        self.first_read: object | None = None
+        self._threads: list[threading.Thread] = []
+
+    def take_first_read(self) -> object | None:
+        """The read the window started for the first tab (once; None after)."""
+        read, self.first_read = self.first_read, None
+        return read
+
+    def reading_on(self, thread: threading.Thread) -> None:
+        """``thread`` reads the plan outside ``ui.background``: wait for it before closing."""
+        self._threads.append(thread)
+
+    def finish_threads(self) -> None:
+        """Before the plan closes: wait for the threads of ``reading_on``."""
+        for thread in self._threads:
+            thread.join()
+        self._threads.clear()
 
     @property
     def busy(self) -> bool:

@@ -26,7 +26,8 @@ from ui import background
 from ui.charts import items as chart_items
 from ui.tabs import base
 from ui.tabs import dashboard_charts as charts
-from ui.tabs.dashboard import DashboardNumbers, DashboardTab
+from ui.tabs.dashboard import DashboardTab
+from ui.tabs.dashboard_read import DashboardNumbers
 from ui.undo import PlanOperations
 
 pytestmark = pytest.mark.gui
@@ -335,3 +336,56 @@ def test_a_finished_runner_takes_no_more_reads(qtbot: QtBot) -> None:
         background.ReadJob(owner, lambda: 1, lambda _j, r: results.append(r), lambda: True)
     )
     assert not runner.busy and len(results) == 1
+
+
+def test_the_window_starts_the_dashboards_first_read_before_building_it(
+    qtbot: QtBot,
+    make_window: Callable[..., Any],
+    sample_path: Any,
+    shown: list[DashboardNumbers],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ui.tabs import dashboard_read
+
+    threads: list[str] = []
+    real_read = dashboard_read.read_numbers
+
+    def read_numbers(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return real_read(*args, **kwargs)
+
+    waiting: list[object] = []  # what the window had started when the tab was built
+    real_init = DashboardTab.__init__
+
+    def init(tab: DashboardTab, ops: PlanOperations, *args: Any, **kwargs: Any) -> None:
+        waiting.append(ops.first_read)
+        real_init(tab, ops, *args, **kwargs)
+
+    monkeypatch.setattr(dashboard_read, "read_numbers", read_numbers)
+    monkeypatch.setattr(DashboardTab, "__init__", init)
+    window = make_window()
+    assert window.open_path(sample_path)
+    tab = window.current_tab()
+    assert isinstance(tab, DashboardTab)
+    qtbot.waitUntil(lambda: len(shown) == 1)
+    # Started by the window before the tab existed, read once on its own thread, shown.
+    assert len(waiting) == 1 and isinstance(waiting[0], dashboard_read.EarlyRead)
+    assert threads == ["dashboard-first-read"]
+    assert shown[0].revenue is not None and tab.period == PeriodRange.year(FY)
+    assert window.ops.take_first_read() is None  # the tab took it
+
+
+def test_a_first_read_of_another_period_is_not_shown(
+    qtbot: QtBot, ops: PlanOperations, shown: list[DashboardNumbers]
+) -> None:
+    from ui.tabs import dashboard_read
+
+    ops.first_read = read = dashboard_read.start_first_read(ops.plan)
+    ops.reading_on(read.thread)
+    ops.period_state.set_period(Q3)  # the owner picked Q3 before the tab first showed
+    tab = open_dashboard(qtbot, ops)
+    qtbot.waitUntil(lambda: len(shown) == 1)
+    assert read.result()[0] == PeriodRange.year(FY)  # it read the whole year...
+    assert tab.period == Q3
+    revenue = shown[0].revenue
+    assert revenue is not None and revenue.period == Q3  # ...but Q3 is what is shown

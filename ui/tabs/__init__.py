@@ -11,8 +11,10 @@ from typing import Any
 
 from ui.tabs.base import FiscalYearTab, PlanTab, TabSpec
 
+_DASHBOARD_READ = "ui.tabs.dashboard_read:start_first_read"
 TAB_SPECS: list[TabSpec] = [
-    TabSpec(None, "Dashboard", "ui.tabs.dashboard", "DashboardTab", "dashboard"),
+    # The Dashboard's numbers are read from the moment the plan opens (``first_read``).
+    TabSpec(None, "Dashboard", "ui.tabs.dashboard", "DashboardTab", "dashboard", _DASHBOARD_READ),
     TabSpec("Marketing", "Marketing mix (4Ps)", "ui.tabs.mix", "MixTab", "mix"),
     TabSpec("Marketing", "Segments", "ui.tabs.segments", "SegmentsTab", "segments"),
     TabSpec("Marketing", "Channels", "ui.tabs.channels", "ChannelsTab", "channels"),

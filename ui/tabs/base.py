@@ -32,6 +32,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from planner.db.plan import Plan
 from planner.domain.periods import FiscalYear, PeriodRange
 from planner.queries import ProfileSummary, fiscal_years, profile_summary
 from planner.services.commands import Change
@@ -255,11 +256,23 @@ class TabSpec:
     module: str
     class_name: str
     key: str
+    # "module:function" taking the open plan and starting the tab's first read on a thread
+    # before the tab (or the rest of the window) is built; the tab takes it from
+    # ``PlanOperations.take_first_read``. Empty: the tab reads when first shown.
+    first_read: str = ""
 
     @property
     def factory(self) -> type[PlanTab]:
         cls: type[PlanTab] = getattr(importlib.import_module(self.module), self.class_name)
         return cls
+
+    def start_first_read(self, plan: Plan) -> object | None:
+        """Start this tab's first read of ``plan`` (see ``first_read``), if it has one."""
+        if not self.first_read:
+            return None
+        module, function = self.first_read.split(":")
+        start: Callable[[Plan], object] = getattr(importlib.import_module(module), function)
+        return start(plan)
 
 
 class FiscalYearTab(PlanTab):

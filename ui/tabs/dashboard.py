@@ -6,25 +6,23 @@ target and forecast, running totals, spend by channel, leads by month, the pipel
 funnel) and the month-by-month table. Everything is read through
 ``planner.queries.dashboard`` in three parts (revenue, marketing, pipeline); an edit
 re-reads only the parts its change flags touch, and redraws only what shows them.
-Reading (``read_numbers``, no Qt) is apart from showing (``present``), so on a large plan
-the reads run off the GUI thread (see ``ui.tabs.base``).
+Reading (``ui.tabs.dashboard_read``, no widgets) is apart from showing (``present``), so
+on a large plan the reads run off the GUI thread (see ``ui.tabs.base``).
 
 The page scrolls: at 1400x900 the tiles and charts sit two charts to a row, at 1024x700
 it re-flows to fewer tiles a row and one chart a row.
 
 Opening a plan shows this tab first, so it loads what is in view and nothing more: its
-first read starts on a thread as the tab is built (SQLite lets the window build meanwhile)
-and is shown before the first paint; the charts below the revenue chart are built (and
+first read starts on a thread as soon as the plan is open, before this module is even
+imported (``TabSpec.first_read``; SQLite lets the window build meanwhile), and is shown
+before the first paint; the charts below the revenue chart are built (and
 drawn) when they scroll into view, or when something asks for them.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib
-import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import shiboken6
@@ -38,118 +36,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.db.plan import Plan
-from planner.domain.periods import Month, PeriodRange
-from planner.queries import PeriodLevel, PlanVsActualRow, plan_vs_actual
+from planner.domain.periods import Month
 from planner.queries import dashboard as queries
 from planner.services.commands import Change
-from ui.background import check_wanted, timed_read
 from ui.charts import ChartView
 from ui.charts.funnel import FunnelChart
 from ui.models.table import RowTableModel
 from ui.tabs import dashboard_charts as charts
 from ui.tabs import dashboard_tiles as tiles
 from ui.tabs.base import FiscalYearTab
+from ui.tabs.dashboard_read import (
+    CHANNEL_FIGURES,
+    MARKETING,
+    PIPELINE,
+    REVENUE,
+    TABLE,
+    DashboardNumbers,
+    EarlyRead,
+    read_numbers,
+)
 from ui.tabs.periods import PLAN_VS_ACTUAL_COLUMNS, is_total, period_key
 from ui.tabs.widgets import fit_columns, heading, make_table
 from ui.undo import PlanOperations
 
-# What each part of the page is read from.
-REVENUE = Change.TARGETS | Change.ACTUALS
-CHANNEL_FIGURES = Change.CHANNELS | Change.CHANNEL_MONTHS
-MARKETING = CHANNEL_FIGURES | Change.DEALS  # won deals count against the channels' spend
-PIPELINE = Change.DEALS | Change.STAGES
-TABLE = Change.TARGETS | Change.ACTUALS | Change.CHANNEL_MONTHS
-
 TILE_WIDTH = 185  # pixels a tile needs to read well: sets how many share a row
 TILE_COLUMNS = 12  # grid columns the tiles share: 4 tiles span 3 each, 3 tiles span 4
 TWO_CHARTS_FROM = 900  # page width from which charts sit two to a row
-
-
-@dataclass(frozen=True)
-class DashboardNumbers:
-    """One read of the Dashboard: the parts the changes touched (None: not re-read)."""
-
-    today: dt.date
-    revenue: queries.RevenueView | None
-    pipeline: queries.PipelineView | None
-    marketing: queries.MarketingView | None
-    table: list[PlanVsActualRow] | None
-
-
-def read_numbers(
-    plan: Plan,
-    period: PeriodRange,
-    today: dt.date,
-    changes: Change,
-    reuse: queries.MarketingView | None = None,
-) -> DashboardNumbers:
-    """Read the parts of the Dashboard that ``changes`` touch (all for ``Change.PROFILE``).
-
-    No Qt: this may run on a worker thread, where it stops between parts once a newer read
-    has replaced it. ``reuse`` is the marketing part read last time, whose deal figures
-    stand when no deal changed."""
-    everything = bool(changes & Change.PROFILE)
-    revenue = pipeline = marketing = None
-    table = None
-    if everything or changes & REVENUE:
-        revenue = queries.revenue_view(plan, period, today=today)
-    if everything or changes & PIPELINE:
-        check_wanted()
-        pipeline = queries.pipeline_view(plan, period, today=today)
-    if everything or changes & MARKETING:
-        check_wanted()
-        reuse = None if everything or changes & Change.DEALS else reuse
-        marketing = queries.marketing_view(plan, period, today=today, reuse=reuse)
-    if everything or changes & TABLE:
-        check_wanted()
-        table = table_rows(plan, period, today)
-    return DashboardNumbers(today, revenue, pipeline, marketing, table)
-
-
-def table_rows(plan: Plan, period: PeriodRange, today: dt.date) -> list[PlanVsActualRow]:
-    """The fiscal year's rows inside the period: its months, the quarters it holds
-    whole, and the year's total when it is the whole year."""
-    return [
-        row
-        for row in plan_vs_actual(plan, period.fiscal_year, today=today)
-        if period.first <= row.first_month
-        and row.last_month <= period.last
-        and (row.level is not PeriodLevel.YEAR or period.kind == "year")
-    ]
-
-
-class EarlyRead:
-    """The tab's first read, started on a thread as the tab is built: its queries run
-    while the window builds its widgets (SQLite releases Python's lock as it reads), and
-    the first showing waits for it (``result``) instead of reading again."""
-
-    def __init__(self, plan: Plan, period: PeriodRange, today: dt.date) -> None:
-        self.period, self.today = period, today
-        self._value: DashboardNumbers | None = None
-        self._error: BaseException | None = None
-        self.cpu_seconds = 0.0
-        self._thread = threading.Thread(
-            target=self._run, args=(plan,), name="dashboard-first-read", daemon=True
-        )
-        self._thread.start()
-
-    def _run(self, plan: Plan) -> None:
-        try:
-            # Loaded before the read is timed, as ``DashboardTab.reader`` does: the time
-            # this read took decides where reads like it run later (ui.tabs.base).
-            importlib.import_module("planner.forecasting.select")
-            done = timed_read(lambda: read_numbers(plan, self.period, self.today, Change.ALL))
-            self._value, self._error, self.cpu_seconds = done.value, done.error, done.cpu_seconds
-        except Exception as exc:  # raised on the GUI thread by ``result``
-            self._error = exc
-
-    def result(self) -> DashboardNumbers:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        assert self._value is not None
-        return self._value
 
 
 class DashboardTab(FiscalYearTab):
@@ -169,7 +81,12 @@ class DashboardTab(FiscalYearTab):
         self._marketing: queries.MarketingView | None = None
         self._current: Month | None = None  # the month in progress, as last shown
         # The first read starts now, before the widgets (and pyqtgraph) are built.
-        self._early: EarlyRead | None = EarlyRead(ops.plan, self.period, self.today())
+        # (The window starts it as soon as the plan is open: ``MainWindow.load_plan``.)
+        early = ops.take_first_read()
+        if not isinstance(early, EarlyRead):
+            early = EarlyRead(ops.plan, self.today())
+            ops.reading_on(early.thread)
+        self._early: EarlyRead | None = early
         self._early_seconds: float | None = None
         ops.changed.connect(self._drop_early_read)
         self.page = QWidget()
@@ -357,14 +274,14 @@ class DashboardTab(FiscalYearTab):
     def reader(self, changes: Change) -> Callable[[], DashboardNumbers]:
         plan, period, today, reuse = self.ops.plan, self.period, self.today(), self._marketing
         early, self._early = self._early, None
-        if (
-            early is not None
-            and changes & Change.PROFILE  # the first read is of everything
-            and (early.period, early.today) == (period, today)
-        ):
+        if early is not None and changes & Change.PROFILE and early.today == today:
+            # The first read is of everything, for the current fiscal year; should the
+            # period have moved meanwhile, this reads again for the one picked.
 
             def finish_early_read() -> DashboardNumbers:
-                numbers = early.result()
+                read_period, numbers = early.result()
+                if read_period != period:
+                    return read_numbers(plan, period, today, changes, reuse)
                 self._early_seconds = early.cpu_seconds
                 return numbers
 
