@@ -20,6 +20,7 @@ from planner.db.models import Deal, LostReason, Segment
 from planner.db.plan import Plan
 from planner.domain.money import from_minor, round_money
 from planner.domain.periods import FiscalYear
+from planner.queries.hints import STATUS_UNINDEXED
 from planner.queries.profile import fiscal_start
 
 TOP_REASONS = 3
@@ -56,7 +57,7 @@ class SegmentFeedback:
 
 
 def _closed_in(year: FiscalYear | None) -> ColumnElement[bool]:
-    closed = Deal.status.in_(("won", "lost"))
+    closed = STATUS_UNINDEXED.in_(("won", "lost"))  # a year of close dates is narrower
     if year is None:
         return closed
     first, last = year.first_month.first_day, year.last_month.last_day
@@ -90,7 +91,7 @@ def segment_feedback(plan: Plan, fiscal_year: FiscalYear | None = None) -> list[
         for segment_id, reason, deals in conn.execute(
             select(Deal.segment_id, LostReason.name, func.count())
             .outerjoin(LostReason, LostReason.id == Deal.lost_reason_id)
-            .where(where, Deal.status == "lost")
+            .where(where, STATUS_UNINDEXED == "lost")
             .group_by(Deal.segment_id, LostReason.id)
         ):
             if reason is None:

@@ -51,6 +51,7 @@ from planner.db.plan import Plan
 from planner.domain.money import from_minor
 from planner.domain.periods import FiscalYear
 from planner.domain.pipeline import DealStatus
+from planner.queries.hints import STATUS_UNINDEXED
 from planner.queries.pipeline import SLIPS_TO_FLAG, deals
 from planner.queries.winloss import BOARD_LIMIT, BoardCard, closed_in
 
@@ -388,7 +389,7 @@ def board_cards(
         where.append(Deal.stage_id == stage_id)
         order: tuple[Any, ...] = (Deal.created_on.desc(), Deal.id.desc())
     else:
-        where = [closed_in(period), Deal.status == status.value]
+        where = [closed_in(period), STATUS_UNINDEXED == status.value]  # noqa: SIM300
         order = (Deal.closed_on.desc(), Deal.id.desc())
     if owner_id is not None:
         where.append(Deal.owner_id == owner_id)

@@ -33,6 +33,7 @@ from planner.db.models import (
 from planner.db.plan import Plan
 from planner.domain.money import from_minor
 from planner.domain.periods import FiscalYear
+from planner.queries.hints import STATUS_UNINDEXED
 from planner.queries.pipeline import stale_reasons
 from planner.queries.profile import resolve_fiscal_year
 
@@ -90,7 +91,7 @@ class WinLoss:
 
 def closed_in(fiscal_year: FiscalYear | None) -> ColumnElement[bool]:
     """Closed deals, narrowed to those closed within ``fiscal_year`` when given."""
-    closed = Deal.status.in_(("won", "lost"))
+    closed = STATUS_UNINDEXED.in_(("won", "lost"))  # a year of close dates is narrower
     if fiscal_year is None:
         return closed
     first, last = fiscal_year.first_month.first_day, fiscal_year.last_month.last_day
@@ -190,7 +191,7 @@ def win_loss(
                 select(LostReason.name, func.count(), func.sum(Deal.amount_minor))
                 .select_from(Deal)
                 .outerjoin(LostReason, LostReason.id == Deal.lost_reason_id)
-                .where(where, Deal.status == "lost")
+                .where(where, STATUS_UNINDEXED == "lost")
                 .group_by(LostReason.id)
             )
         )
