@@ -7,15 +7,17 @@ as the one sentence the core gives; a file that cannot be opened is left untouch
 
 from __future__ import annotations
 
+import contextlib
 import re
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBox
 
-from planner.backups import AutoBackup, Backup
+from planner.backups import AutoBackup, BackgroundBackup, Backup, BackupOutcome
 from planner.db.plan import (
     SUFFIX,
     Plan,
@@ -48,7 +50,10 @@ class FileFlows(QMainWindow):
     settings: Settings
     _persist: bool
     _lock: PlanLock | None = None
-    _auto_backup: AutoBackup | None = None
+    _auto_backup: BackgroundBackup | None = None
+    _backup_wired = False
+    # A copy taken on the backup worker, told on the GUI thread (connected queued).
+    _backup_reported = Signal(object)
 
     @property
     def plan(self) -> Plan | None:
@@ -133,41 +138,74 @@ class FileFlows(QMainWindow):
 
     # ----- lock and automatic backups of the open plan ----------------------------------
     def _guard_plan(self, plan: Plan, lock: PlanLock | None) -> None:
-        """Once ``plan`` is shown: hold its lock, take the opening backup, and watch edits."""
+        """Once ``plan`` is shown: hold its lock, start the opening backup on the backup
+        worker (the window does not wait for it), and watch edits."""
         self._lock = lock
-        self._auto_backup = None
+        self._stop_backups()
         if plan.read_only or not self._persist:  # timing runs write nothing
             return
+        if not self._backup_wired:
+            self._backup_wired = True
+            self._backup_reported.connect(self._backup_done, Qt.ConnectionType.QueuedConnection)
         minutes = self.settings.get(opt.BACKUP_MINUTES)
-        self._auto_backup = AutoBackup(backup_store(self.settings), plan, minutes=minutes)
-        self._backup_step(self._auto_backup.opened)
+        auto = AutoBackup(backup_store(self.settings), plan, minutes=minutes)
+        self._auto_backup = BackgroundBackup(auto, _reporter(self))
+        self._auto_backup.opened()
 
     def _plan_edited(self) -> None:
         if self._auto_backup is not None:
-            self._backup_step(self._auto_backup.edited)
+            self._auto_backup.edited()  # a copy, when one is due, is taken on the worker
+
+    @property
+    def backup_running(self) -> bool:
+        """An automatic backup of the open plan is being taken on the worker."""
+        return self._auto_backup is not None and self._auto_backup.busy
+
+    def wait_for_backup(self) -> None:
+        """Wait until no automatic backup of the open plan is being taken."""
+        if self._auto_backup is not None:
+            self._auto_backup.wait()
+
+    def _stop_backups(self) -> None:
+        """No more automatic backups of the open plan; a running one is finished first."""
+        auto, self._auto_backup = self._auto_backup, None
+        if auto is not None:
+            auto.stop()
+
+    def _backup_done(self, outcome: BackupOutcome) -> None:
+        if outcome.error is not None:
+            self._backup_failed(outcome.error)
+
+    def _backup_failed(self, exc: Exception) -> None:
+        # A failed backup must never stop the user working; it is said in the status bar.
+        self.statusBar().showMessage(f"An automatic backup could not be made: {exc}", 15000)
 
     def _close_guarded(self, plan: Plan) -> None:
-        """Close ``plan``: the closing backup first (if it changed), then the lock goes."""
+        """Close ``plan``: a backup being taken is finished, then the closing backup is taken
+        (if it changed), then the plan closes and the lock goes."""
         auto, self._auto_backup = self._auto_backup, None
-        if auto is not None and auto.plan is plan:
-            self._backup_step(auto.closed)
+        if auto is not None:
+            if auto.plan is plan:
+                self._backup_step(auto.closed)  # waits for a running copy first
+            else:
+                auto.stop()
         plan.close()
         lock, self._lock = self._lock, None
         if lock is not None:
             lock.release()
 
     def _backup_step(self, step: Callable[[], Backup | None]) -> None:
-        # A failed backup must never stop the user working; it is said in the status bar.
         try:
             step()
         except (PlanError, OSError) as exc:
-            self.statusBar().showMessage(f"An automatic backup could not be made: {exc}", 15000)
+            self._backup_failed(exc)
 
     def restore_backup(self) -> None:
         """File > Restore from Backup…: choose a copy, confirm, and go back to it."""
         plan = self.plan
         if plan is None or plan.read_only:
             return
+        self.wait_for_backup()  # list the copy being taken, and let no rotation run meanwhile
         store = backup_store(self.settings)
         dialog = RestoreBackupDialog(store, plan.path, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -189,7 +227,7 @@ class FileFlows(QMainWindow):
             return
         path, lock = plan.path, self._lock
         self._lock = None  # held on to through the restore: no other window slips in
-        self._auto_backup = None  # the restore keeps its own "before restore" copy
+        self._stop_backups()  # the restore keeps its own "before restore" copy
         self._unload_plan()
         message = None
         kept = None
@@ -343,6 +381,22 @@ class FileFlows(QMainWindow):
         self.statusBar().showMessage(
             f"Saved a copy as '{path.name}'. You are still working in '{plan.path.name}'.", 15000
         )
+
+
+def _reporter(window: FileFlows) -> Callable[[BackupOutcome], None]:
+    """Tells ``window`` (on the GUI thread, through its queued signal) how a copy taken on
+    the worker went. Holds the window weakly: the worker never keeps it alive, so it can
+    never be the last owner of a Qt object (which would delete it on the wrong thread)."""
+    ref = weakref.ref(window)
+
+    def report(outcome: BackupOutcome) -> None:
+        target = ref()
+        if target is None:
+            return
+        with contextlib.suppress(RuntimeError):  # the window was deleted: nobody to tell
+            target._backup_reported.emit(outcome)
+
+    return report
 
 
 def _sentence(exc: Exception, path: Path) -> str:

@@ -61,6 +61,7 @@ def test_restore_and_undo_the_restore(
     window = plan_window
     original = _names(window)
     store = backup_store(window.settings)
+    qtbot.waitUntil(lambda: not window.backup_running)  # taken on the backup worker
     kept = store.backups(sample_path)
     assert [b.reason for b in kept] == [OPENED]  # taken when the plan was opened
     _add(window, "Wedding cakes")
@@ -107,9 +108,12 @@ def test_saying_no_changes_nothing(plan_window: Any, qtbot: QtBot, dialogs: Any)
     assert window.ops.undo_stack.count() == 1  # the plan was never reloaded
 
 
-def test_no_backups_yet_says_so(make_window: Callable[..., Any], sample_path: Path) -> None:
+def test_no_backups_yet_says_so(
+    make_window: Callable[..., Any], qtbot: QtBot, sample_path: Path
+) -> None:
     window = make_window()
     assert window.open_path(sample_path)
+    qtbot.waitUntil(lambda: not window.backup_running)  # the opening copy, on the worker
     store = backup_store(window.settings)
     for backup in store.backups(sample_path):
         backup.path.unlink()

@@ -1,11 +1,15 @@
 """Automatic backups: copies taken with the backup API, rotated to the newest N, identical
-copies not kept twice, the schedule (open, every N minutes while editing, close), and a
-restore that keeps the current plan first so it can be undone."""
+copies not kept twice, the schedule (open, every N minutes while editing, close), a
+restore that keeps the current plan first so it can be undone, and the same schedule with
+the copies taken on a worker thread (one at a time, merged, waited for on close)."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,9 +21,12 @@ from planner.backups import (
     EDITING,
     OPENED,
     AutoBackup,
+    BackgroundBackup,
+    Backup,
+    BackupOutcome,
     BackupStore,
 )
-from planner.db.plan import Plan, PlanError, create_plan, open_plan
+from planner.db.plan import Plan, PlanError, check_file, create_plan, open_plan
 from planner.services.commands import execute
 from planner.services.offerings import add_offering
 
@@ -183,3 +190,167 @@ def test_a_read_only_plan_builds_commands_but_never_commits(plan: Plan) -> None:
         with pytest.raises(PlanError, match="open read-only"):
             execute(viewer, command)
     assert _offerings(plan.path) == ["Bread"]
+
+
+# ----- copies taken on a worker thread (BackgroundBackup) ---------------------------------
+class _GatedStore(BackupStore):
+    """A store whose copies on the worker wait for ``go`` and note the thread they ran on.
+
+    ``hold``: "before" the copy starts, or "after" it was written and before it is compared
+    and rotated (edits made meanwhile are then not in it, as when they come mid-copy)."""
+
+    def __init__(self, folder: Path, *, hold: str = "after", fail: bool = False) -> None:
+        super().__init__(folder)
+        self.go = threading.Event()
+        self.go.set()
+        self.hold = hold
+        self.threads: list[str] = []
+        self.fail = fail
+
+    def _gate(self) -> None:
+        if threading.current_thread().name == "plan-backup":
+            assert self.go.wait(30), "the test never let the copy go"
+
+    def take(self, plan: Plan, reason: str, **kwargs: bool) -> Backup | None:
+        self.threads.append(threading.current_thread().name)
+        if self.hold == "before" or self.fail:
+            self._gate()
+        if self.fail:
+            raise PlanError("The copy 'x.smplan' could not be written: disk full.")
+        return super().take(plan, reason, **kwargs)
+
+    def backups(self, plan_path: str | os.PathLike[str]) -> list[Backup]:
+        if self.hold == "after":  # ``take`` lists the copies right after writing its own
+            self._gate()
+        return super().backups(plan_path)
+
+
+def _background(
+    plan: Plan, store: BackupStore, minutes: float = 10, clock: Callable[[], float] | None = None
+) -> tuple[BackgroundBackup, list[BackupOutcome]]:
+    outcomes: list[BackupOutcome] = []
+    auto = AutoBackup(store, plan, minutes=minutes, clock=clock or time.monotonic)
+    return BackgroundBackup(auto, outcomes.append), outcomes
+
+
+def test_the_opening_copy_is_taken_on_a_worker(plan: Plan, tmp_path: Path) -> None:
+    store = _GatedStore(tmp_path / "backups", hold="before")
+    store.go.clear()
+    background, outcomes = _background(plan, store)
+    background.opened()  # returns at once, the copy waits for ``go``
+    assert background.busy
+    assert store.backups(plan.path) == []
+    store.go.set()
+    background.wait()
+    assert not background.busy
+    assert store.threads == ["plan-backup"]
+    [outcome] = outcomes
+    assert outcome.reason == OPENED and outcome.error is None and outcome.backup is not None
+    assert store.backups(plan.path) == [outcome.backup]
+    check_file(outcome.backup.path)
+
+
+def test_an_edit_during_a_copy_is_merged_into_one_more(plan: Plan, tmp_path: Path) -> None:
+    # A copy after every edit (0 minutes): three edits while the opening copy runs lead to
+    # one more copy, taken when it ends, holding all three.
+    store = _GatedStore(tmp_path / "backups")
+    store.go.clear()
+    background, outcomes = _background(plan, store, minutes=0)
+    background.opened()
+    for name in ("Bread", "Rolls", "Tarts"):
+        _add(plan, name)
+        background.edited()
+    store.go.set()
+    background.wait()
+    assert [o.reason for o in outcomes] == [OPENED, EDITING]
+    assert store.threads == ["plan-backup", "plan-backup"]
+    editing = outcomes[1].backup
+    assert editing is not None and _offerings(editing.path) == ["Bread", "Rolls", "Tarts"]
+    assert background.closed() is None  # nothing new since that copy
+
+
+def test_an_edit_not_yet_due_is_copied_later(plan: Plan, tmp_path: Path) -> None:
+    now = [1000.0]
+    store = _GatedStore(tmp_path / "backups")
+    store.go.clear()
+    background, outcomes = _background(plan, store, minutes=10, clock=lambda: now[0])
+    background.opened()
+    _add(plan, "Bread")
+    background.edited()  # during the opening copy: not due, but noted
+    store.go.set()
+    background.wait()
+    assert [o.reason for o in outcomes] == [OPENED]
+    now[0] += 10 * 60  # ten minutes after the opening copy: the next edit takes one
+    _add(plan, "Rolls")
+    background.edited()
+    background.wait()
+    assert [o.reason for o in outcomes] == [OPENED, EDITING]
+    assert outcomes[1].backup is not None
+    assert _offerings(outcomes[1].backup.path) == ["Bread", "Rolls"]
+
+
+def test_closing_waits_for_the_running_copy(plan: Plan, tmp_path: Path) -> None:
+    store = _GatedStore(tmp_path / "backups")
+    store.go.clear()
+    background, outcomes = _background(plan, store)
+    background.opened()
+    _add(plan, "Bread")
+    background.edited()
+    release = threading.Timer(0.2, store.go.set)
+    release.start()
+    closing = background.closed()  # waits for the opening copy, then copies on this thread
+    release.join()
+    assert [o.reason for o in outcomes] == [OPENED]
+    assert closing is not None and closing.reason == CLOSED
+    assert store.threads == ["plan-backup", threading.current_thread().name]
+    kept = store.backups(plan.path)
+    assert [b.reason for b in kept] == [CLOSED, OPENED]
+    for backup in kept:
+        check_file(backup.path)
+    assert _offerings(closing.path) == ["Bread"]
+    assert sorted(p.name for p in kept[0].path.parent.iterdir()) == sorted(
+        b.path.name for b in kept
+    )  # no half-written copy left beside them
+    background.edited()  # after closing: no more copies
+    assert not background.busy
+
+
+def test_a_failed_copy_is_reported_and_tried_again(plan: Plan, tmp_path: Path) -> None:
+    store = _GatedStore(tmp_path / "backups", fail=True)
+    background, outcomes = _background(plan, store)
+    background.opened()
+    background.wait()
+    [failed] = outcomes
+    assert failed.reason == OPENED and failed.backup is None
+    assert isinstance(failed.error, PlanError) and "disk full" in str(failed.error)
+    store.fail = False
+    _add(plan, "Bread")
+    background.edited()  # no copy was made yet, so the next edit takes one
+    background.wait()
+    assert [o.reason for o in outcomes] == [OPENED, EDITING]
+    assert outcomes[1].error is None and outcomes[1].backup is not None
+
+
+def test_a_read_only_plan_gets_no_copies_in_the_background(plan: Plan, tmp_path: Path) -> None:
+    store = _GatedStore(tmp_path / "backups")
+    with open_plan(plan.path, read_only=True) as viewer:
+        background, outcomes = _background(viewer, store)
+        background.opened()
+        background.edited()
+        assert not background.busy
+        assert background.closed() is None
+    assert outcomes == [] and store.threads == []
+
+
+def test_identical_copies_are_told_apart_by_every_byte_after_the_header(tmp_path: Path) -> None:
+    from planner.backups import _same_content
+
+    body = bytes(range(256)) * 40_000  # ~10 MB: more than one chunk compared at a time
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.write_bytes(b"A" * 100 + body)
+    b.write_bytes(b"B" * 100 + body)  # only the header (change counters) differs
+    assert _same_content(a, b)
+    b.write_bytes(b"A" * 100 + body[:-1] + b"\x00")  # the very last byte differs
+    assert not _same_content(a, b)
+    b.write_bytes(b"A" * 100 + body + b"\x00")  # one byte longer
+    assert not _same_content(a, b)
