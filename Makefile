@@ -52,9 +52,12 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) bench/bench_pipeline.py --plan $(BIG_PLAN)
 	$(PY) bench/bench_import.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/bench_undo.py --plan $(BIG_PLAN)
+	QT_QPA_PLATFORM=offscreen $(PY) bench/bench_backup.py --plan $(BIG_PLAN)
 	$(PY) bench/bench_memory.py --plan $(BIG_PLAN)
 	$(PY) bench/bench_export.py --plan $(BIG_PLAN)
 	QT_QPA_PLATFORM=offscreen $(PY) bench/bench_charts.py
+	QT_QPA_PLATFORM=offscreen $(PY) bench/bench_refresh.py --plan $(BIG_PLAN)
+	QT_QPA_PLATFORM=offscreen $(PY) bench/bench_report.py --plan $(BIG_PLAN)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
