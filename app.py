@@ -69,7 +69,7 @@ def _run(argv: list[str], started_at: float) -> int:
     if path is not None:
         # The file's check reads all of it: it runs on a thread while Qt and the window
         # load, and open_plan waits for its verdict before anything is shown or written.
-        from planner.db.plan import start_check
+        from planner.db.filecheck import start_check  # before SQLAlchemy loads
 
         start_check(path)
     # run_gui checks the file once (read-only, inside open_plan) and, in a timing run,

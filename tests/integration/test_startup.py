@@ -82,6 +82,10 @@ NOT_AT_START = (
     "ui.tabs.pipeline",
     "ui.tabs.forecast",
     "ui.tabs.channels",
+    "planner.queries.mix",
+    "planner.queries.segments",
+    "planner.queries.winloss",
+    "numpy.ma",
 )
 
 
@@ -110,3 +114,13 @@ def test_the_start_loads_only_what_the_dashboard_shows(sample_path: Path, tmp_pa
         m for m in modules if any(m == n or m.startswith(n + ".") for n in NOT_AT_START)
     )
     assert loaded == []
+
+
+def test_the_files_check_starts_before_sqlalchemy_loads() -> None:
+    # app.py starts the check of a big plan's file first, so it runs while SQLAlchemy, the
+    # models and Qt load (0.3 s and more) instead of after them.
+    code = "import sys, planner.db.filecheck; print('sqlalchemy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    source = (ROOT / "app.py").read_text(encoding="utf-8")
+    assert source.index("start_check(path)") < source.index("from ui.application import")
