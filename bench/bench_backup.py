@@ -33,8 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_undo import BEAT_MS, Heartbeat  # noqa: E402
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from heartbeat import Heartbeat, run_loop  # noqa: E402
+from PySide6.QtCore import QEventLoop  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 import ui.file_flows as file_flows  # noqa: E402
@@ -54,7 +54,6 @@ class OnTheGuiThread(BackgroundBackup):
 def open_once(window: Any, heart: Heartbeat, plan: Path) -> dict[str, float]:
     """Open ``plan`` from inside the event loop; run it until the copy is done and one more
     beat came. Returns seconds: in the backup step, longest block, returned, copy done."""
-    loop = QEventLoop()
     times: dict[str, float] = {"guard": 0.0}
     guard = window._guard_plan
 
@@ -70,7 +69,7 @@ def open_once(window: Any, heart: Heartbeat, plan: Path) -> dict[str, float]:
         assert window.open_path(plan)
         times["returned"] = time.perf_counter()
 
-    def check() -> None:
+    def check(loop: QEventLoop) -> None:
         if "returned" not in times:
             return
         if "done" not in times and not window.backup_running:
@@ -78,13 +77,7 @@ def open_once(window: Any, heart: Heartbeat, plan: Path) -> dict[str, float]:
         if "done" in times and heart.beats[-1] > times["done"]:
             loop.quit()
 
-    poll = QTimer()
-    poll.setInterval(BEAT_MS)
-    poll.timeout.connect(check)
-    QTimer.singleShot(100, start)  # beats before the click, to measure from
-    poll.start()
-    loop.exec()
-    poll.stop()
+    run_loop(start, check)
     del window._guard_plan
     return {
         "backup step on the GUI thread": times["guard"],

@@ -44,7 +44,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
+from heartbeat import BEAT_MS, Heartbeat  # noqa: E402
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
@@ -58,28 +59,6 @@ from planner.services.targets import set_month_target  # noqa: E402
 from ui.tabs import base  # noqa: E402
 from ui.tabs.dashboard import DashboardTab  # noqa: E402
 from ui.undo import PlanOperations  # noqa: E402
-
-BEAT_MS = 5
-
-
-class Heartbeat:
-    """Notes the time of every beat of a precise timer on the GUI thread."""
-
-    def __init__(self) -> None:
-        self.beats: list[float] = []
-        self.timer = QTimer()
-        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self.timer.setInterval(BEAT_MS)
-        self.timer.timeout.connect(lambda: self.beats.append(time.perf_counter()))
-        self.timer.start()
-
-    def longest_gap(self, start: float, end: float) -> float:
-        """The longest time between two beats around [start, end]."""
-        before = [b for b in self.beats if b < start][-1:]
-        inside = [b for b in self.beats if start <= b <= end]
-        after = [b for b in self.beats if b > end][:1]
-        beats = before + inside + after
-        return max((b - a for a, b in itertools.pairwise(beats)), default=0.0)
 
 
 def step(

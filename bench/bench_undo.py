@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import itertools
 import math
 import os
 import statistics
@@ -39,7 +38,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_import import write_export  # noqa: E402
-from PySide6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
+from heartbeat import Heartbeat, run_loop  # noqa: E402
+from PySide6.QtCore import QEventLoop  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
@@ -57,34 +57,12 @@ from planner.services.commands import execute  # noqa: E402
 from ui.import_work import AppliedCommand  # noqa: E402
 from ui.undo import PlanOperations  # noqa: E402
 
-BEAT_MS = 5
 MODES = ("sync", "background")
-
-
-class Heartbeat:
-    """Notes the time of every beat of a precise timer on the GUI thread."""
-
-    def __init__(self) -> None:
-        self.beats: list[float] = []
-        self.timer = QTimer()
-        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self.timer.setInterval(BEAT_MS)
-        self.timer.timeout.connect(lambda: self.beats.append(time.perf_counter()))
-        self.timer.start()
-
-    def longest_gap(self, start: float, end: float) -> float:
-        """The longest time between two beats around [start, end]."""
-        before = [b for b in self.beats if b < start][-1:]
-        inside = [b for b in self.beats if start <= b <= end]
-        after = [b for b in self.beats if b > end][:1]
-        beats = before + inside + after
-        return max((b - a for a, b in itertools.pairwise(beats)), default=0.0)
 
 
 def step(heart: Heartbeat, action: Callable[[], None]) -> tuple[float, float]:
     """Run ``action`` from inside the event loop, as a menu click does; run the loop until
     one more beat came after it. Returns (seconds until done, longest block)."""
-    loop = QEventLoop()
     times: dict[str, float] = {}
 
     def start() -> None:
@@ -92,17 +70,11 @@ def step(heart: Heartbeat, action: Callable[[], None]) -> tuple[float, float]:
         action()
         times["done"] = time.perf_counter()
 
-    def check() -> None:
+    def check(loop: QEventLoop) -> None:
         if "done" in times and heart.beats[-1] > times["done"]:
             loop.quit()
 
-    poll = QTimer()
-    poll.setInterval(BEAT_MS)
-    poll.timeout.connect(check)
-    QTimer.singleShot(100, start)  # beats before the click, to measure from
-    poll.start()
-    loop.exec()
-    poll.stop()
+    run_loop(start, check)
     return times["done"] - times["start"], heart.longest_gap(times["start"], times["done"])
 
 
