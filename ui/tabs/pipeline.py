@@ -24,6 +24,7 @@ from planner.services.errors import NotFoundError, ValidationError
 from ui.deal_dialog import DealDialog, LoseDialog, ReopenDialog
 from ui.stages_dialog import StagesDialog
 from ui.tabs.base import PlanTab
+from ui.tabs.pipeline_columns import WATCHED
 from ui.tabs.pipeline_table import DEAL_COLUMNS as DEAL_COLUMNS
 from ui.tabs.pipeline_table import DealTable, TableRead
 from ui.undo import PlanOperations
@@ -45,10 +46,7 @@ class PipelineTab(PlanTab):
         "chance of winning, so the open pipeline shows what you can realistically expect; "
         "deals that have gone quiet or keep slipping are flagged so you can follow them up."
     )
-    watched: ClassVar[Change] = (
-        Change.DEALS | Change.STAGES | Change.OFFERINGS | Change.SEGMENTS | Change.CHANNELS
-        | Change.REPS | Change.LOST_REASONS | Change.PROFILE  # the profile sets stale days
-    )  # fmt: skip
+    watched: ClassVar[Change] = WATCHED  # as the board and the win/loss view
     # The table's re-read after an edit: ~0.1 s of CPU on 100,000 deals, which would hold
     # the window that long under the default; the sample plan's takes ~0.01 s.
     read_async_after: ClassVar[float] = 0.05

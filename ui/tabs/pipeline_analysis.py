@@ -35,14 +35,10 @@ from ui.charts import ChartView
 from ui.models.formats import Formats
 from ui.models.table import Column, Kind, RowTableModel
 from ui.tabs import base
+from ui.tabs.pipeline_columns import WATCHED
 from ui.tabs.widgets import ClosedPeriodCombo, fit_columns, heading, make_table
 from ui.undo import PlanOperations
 from ui.widgets import SheetView
-
-WATCHED = (
-    Change.DEALS | Change.STAGES | Change.LOST_REASONS | Change.REPS | Change.OFFERINGS
-    | Change.SEGMENTS | Change.CHANNELS | Change.PROFILE
-)  # fmt: skip
 
 
 def _days(value: Decimal | None) -> str:

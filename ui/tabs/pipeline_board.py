@@ -48,14 +48,10 @@ from planner.services.errors import NotFoundError, ValidationError
 from ui.models.formats import Formats
 from ui.tabs import base, pipeline_cards
 from ui.tabs.pipeline_cards import StageColumn, deal_from_mime
+from ui.tabs.pipeline_columns import WATCHED
 from ui.tabs.widgets import ClosedPeriodCombo
 from ui.undo import PlanOperations
 from ui.widgets import SearchBox
-
-WATCHED = (
-    Change.DEALS | Change.STAGES | Change.LOST_REASONS | Change.REPS | Change.OFFERINGS
-    | Change.SEGMENTS | Change.CHANNELS | Change.PROFILE
-)  # fmt: skip
 
 
 class PipelineBoard(QWidget):

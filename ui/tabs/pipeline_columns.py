@@ -13,12 +13,19 @@ from planner.db.models import Deal
 from planner.db.plan import UnitOfWork
 from planner.domain.pipeline import DealStatus
 from planner.queries import DealRow
-from planner.services.commands import Command
+from planner.services.commands import Change, Command
 from planner.services.deals import change_close_date
 from planner.services.edit import date_or_none
 from ui.models.lazy_table import LazyTableModel, RowGone
 from ui.models.table import Column, Kind, field_commands
 from ui.tabs import base as tabs_base
+
+# What every view of the pipeline (table, board, win/loss) shows: deals and everything a
+# deal names, and the profile, which sets when a deal counts as quiet.
+WATCHED = (
+    Change.DEALS | Change.STAGES | Change.LOST_REASONS | Change.REPS | Change.OFFERINGS
+    | Change.SEGMENTS | Change.CHANNELS | Change.PROFILE
+)  # fmt: skip
 
 NEEDS_ATTENTION = "Needs attention"
 
