@@ -7,8 +7,9 @@ the forecast for the next quarter, and three to five plain sentences drawn from 
 numbers (worded by ``planner.queries.report_highlights``). The existing queries do the
 arithmetic wherever they fit (``targets``, ``revenue_to_date``, ``target_overview``,
 ``channel_metrics``, ``revenue_forecast``);
-this module adds only what they do not cover: offerings and deals within one quarter,
-and the pipeline as it stood on the quarter's last day (rebuilt from each deal's history).
+this module adds only what they do not cover: offerings within one quarter, and, in
+``planner.queries.report_sales``, the deals won and lost in it and the pipeline as it
+stood on the quarter's last day (rebuilt from each deal's history).
 
 The "forecast" of a month in the quarter is the forecast made at the quarter's start from
 the months before it, so a finished quarter still shows how well it was foreseen.
@@ -21,24 +22,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 
-from planner.db.models import ActualSale, Deal, DealEvent, LostReason, Offering, Stage, Target
+from planner.db.models import ActualSale, Offering, Target
 from planner.db.plan import Plan
 from planner.domain.money import from_minor
 from planner.domain.periods import FiscalQuarter, Month
 from planner.queries.channel_metrics import ALL_CHANNELS, Figures, channel_metrics
 from planner.queries.forecast import RevenueForecast, revenue_forecast
-from planner.queries.hints import CREATED_UNINDEXED, STATUS_UNINDEXED
-from planner.queries.pipeline import weighted_minor
 from planner.queries.profile import fiscal_years, profile_summary
 from planner.queries.report_highlights import highlights
+from planner.queries.report_sales import TOP_REASONS as TOP_REASONS
+from planner.queries.report_sales import ReasonLine as ReasonLine
+from planner.queries.report_sales import StageLine as StageLine
+from planner.queries.report_sales import closed_in, pct, pipeline_on
 from planner.queries.targets import PeriodLevel, RevenueToDate, revenue_to_date, target_overview
 from planner.queries.targets import targets as target_rows
 
-TOP_REASONS = 5
 FORECAST_LEVEL = 80  # percent: the range the next quarter's forecast shows
-_TENTH = Decimal("0.1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,24 +72,6 @@ class ChannelLine:
     name: str
     figures: Figures
     is_total: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class StageLine:
-    """Open deals in one stage on the pipeline date."""
-
-    stage: str
-    deals: int
-    amount: Decimal
-    weighted: Decimal
-
-
-@dataclass(frozen=True, slots=True)
-class ReasonLine:
-    reason: str
-    deals: int
-    share_pct: Decimal  # of all deals lost in the quarter
-    amount: Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,10 +137,6 @@ def report_quarters(plan: Plan, today: dt.date | None = None) -> list[FiscalQuar
     current = FiscalQuarter.containing(today, start)
     quarters = [q for fy in fiscal_years(plan, today) for q in fy.quarters if q <= current]
     return sorted(quarters, reverse=True)
-
-
-def _pct(part: Decimal, whole: Decimal) -> Decimal | None:
-    return (part * 100 / whole).quantize(_TENTH) if whole else None
 
 
 def _forecast(plan: Plan, through: Month, today: dt.date) -> RevenueForecast | None:
@@ -247,7 +226,7 @@ def _offering_lines(plan: Plan, quarter: FiscalQuarter, today: dt.date) -> tuple
         done = [m for m in quarter.months if (offering_id, m) in actual and m < current]
         compared = sum(target.get((offering_id, m), 0) for m in done)
         reached = sum(actual[(offering_id, m)] for m in done)
-        variance = _pct(from_minor(reached - compared), from_minor(compared)) if done else None
+        variance = pct(from_minor(reached - compared), from_minor(compared)) if done else None
         lines.append(
             OfferingLine(
                 name, from_minor(sum(goals)) if goals else None, from_minor(sum(sold)), variance
@@ -266,113 +245,6 @@ def _channel_lines(plan: Plan, quarter: FiscalQuarter, today: dt.date) -> tuple[
             name = ALL_CHANNELS if row.is_total else row.name
             lines.append(ChannelLine(name, figures, row.is_total))
     return tuple(lines)
-
-
-def _pipeline_on(plan: Plan, day: dt.date) -> tuple[tuple[StageLine, ...], StageLine]:
-    """Deals open on ``day`` by the stage they were in then. A deal's stage on a day is the
-    one its last "created", "stage" or "reopened" event up to that day names; a deal
-    without such history counts in the stage it is in now."""
-    kinds = ("created", "stage", "reopened")
-    place = (
-        func.row_number()
-        .over(partition_by=DealEvent.deal_id, order_by=(DealEvent.happened_on.desc(),
-                                                        DealEvent.id.desc()))
-        .label("place")
-    )  # fmt: skip
-    ranked = (
-        select(DealEvent.deal_id, DealEvent.new_value, place)
-        .where(DealEvent.kind.in_(kinds), DealEvent.happened_on <= day)
-        .subquery()
-    )
-    stage_then = select(ranked.c.deal_id, ranked.c.new_value).where(ranked.c.place == 1)
-    # Nearly every deal was created by then: found by their close dates, not that.
-    created = CREATED_UNINDEXED <= day  # noqa: SIM300
-    open_then = and_(created, or_(Deal.closed_on.is_(None), Deal.closed_on > day))
-    with plan.session() as session:
-        stages = list(
-            session.execute(
-                select(
-                    Stage.id, Stage.name, Stage.probability, Stage.is_won | Stage.is_lost
-                ).order_by(Stage.position, Stage.id)
-            )
-        )
-        then = {k: v for k, v in session.execute(stage_then)}
-        deals = list(
-            session.execute(
-                select(Deal.id, Deal.stage_id, Deal.amount_minor, Deal.probability).where(open_then)
-            )
-        )
-    by_name = {name: sid for sid, name, _p, closed in stages if not closed}
-    probability_of = {sid: p for sid, _n, p, _c in stages}
-    closed_ids = {sid for sid, _n, _p, closed in stages if closed}
-    tally: dict[int, list[int]] = {}
-    for deal_id, stage_id, amount, own in deals:
-        stage = by_name.get(then.get(deal_id, ""), stage_id)
-        if stage in closed_ids:
-            continue  # a deal closed now with no history of its open stages
-        counts = tally.setdefault(stage, [0, 0, 0])
-        counts[0] += 1
-        counts[1] += amount
-        counts[2] += weighted_minor(amount, probability_of[stage] if own is None else own)
-    lines = tuple(
-        StageLine(name, n, from_minor(amount), from_minor(weighted))
-        for sid, name, _p, closed in stages
-        if not closed
-        for n, amount, weighted in [tally.get(sid, [0, 0, 0])]
-    )
-    total = StageLine(
-        "All open deals",
-        sum(line.deals for line in lines),
-        sum((line.amount for line in lines), Decimal("0.00")),
-        sum((line.weighted for line in lines), Decimal("0.00")),
-    )
-    return lines, total
-
-
-@dataclass(frozen=True, slots=True)
-class _Closed:
-    won: int
-    won_minor: int
-    lost: int
-    lost_minor: int
-    reasons: tuple[ReasonLine, ...]
-
-
-def _closed_in(plan: Plan, quarter: FiscalQuarter) -> _Closed:
-    """Deals won and lost within the quarter, and why the lost ones were lost."""
-    first, last = quarter.first_month.first_day, quarter.last_month.last_day
-    in_quarter = and_(Deal.closed_on >= first, Deal.closed_on <= last)
-    with plan.session() as session:
-        totals = {
-            status: (count, minor or 0)
-            for status, count, minor in session.execute(
-                select(Deal.status, func.count(), func.sum(Deal.amount_minor))
-                .where(in_quarter, STATUS_UNINDEXED.in_(("won", "lost")))
-                .group_by(Deal.status)
-            )
-        }
-        groups = list(
-            session.execute(
-                select(LostReason.name, func.count(), func.sum(Deal.amount_minor))
-                .select_from(Deal)
-                .outerjoin(LostReason, LostReason.id == Deal.lost_reason_id)
-                .where(in_quarter, STATUS_UNINDEXED == "lost")
-                .group_by(LostReason.id)
-            )
-        )
-    won, won_minor = totals.get("won", (0, 0))
-    lost, lost_minor = totals.get("lost", (0, 0))
-    # Most deals first, equal counts by name; deals lost without a reason are not a reason.
-    named = sorted(
-        ((name, count, minor or 0) for name, count, minor in groups if name is not None),
-        key=lambda g: (-g[1], g[0].casefold()),
-    )
-    reasons = tuple(
-        ReasonLine(name, count, _pct(Decimal(count), Decimal(lost)) or Decimal(0),
-                   from_minor(minor))
-        for name, count, minor in named[:TOP_REASONS]
-    )  # fmt: skip
-    return _Closed(won, won_minor, lost, lost_minor, reasons)
 
 
 def _next_quarter(
@@ -447,10 +319,10 @@ def quarter_report(
     year_line = overview.lines[-1]
     pipeline_date = min(today, quarter.last_month.last_day)
     step(2, REPORT_PARTS)
-    stages, pipeline_total = _pipeline_on(plan, pipeline_date)
+    stages, pipeline_total = pipeline_on(plan, pipeline_date)
     step(3, REPORT_PARTS)
-    closed = _closed_in(plan, quarter)
-    win_rate = _pct(Decimal(closed.won), Decimal(closed.won + closed.lost))
+    closed = closed_in(plan, quarter)
+    win_rate = pct(Decimal(closed.won), Decimal(closed.won + closed.lost))
     step(4, REPORT_PARTS)
     next_months, next_total, sentence = _next_quarter(plan, quarter, today)
     step(5, REPORT_PARTS)
