@@ -1,11 +1,12 @@
-"""Read-only views of channels: the channel list with what it sourced, the month grid, and
-last year's seasonal shapes for spreading a yearly budget."""
+"""Read-only views of channels: the channel list with what it sourced, the month grid, the
+figures its variances compare (the month in progress left out), and last year's seasonal
+shapes for spreading a yearly budget."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from sqlalchemy import case, func, select
@@ -21,7 +22,8 @@ from planner.db.models import (
 from planner.db.plan import Plan
 from planner.domain.money import from_minor
 from planner.domain.periods import FiscalYear, Month
-from planner.queries.channel_metrics import channel_metrics, figures_of
+from planner.queries.channel_metrics import ChannelYear, Figures, channel_metrics, figures_of
+from planner.queries.channel_metrics import total as total_of
 from planner.queries.profile import resolve_fiscal_year
 
 
@@ -176,3 +178,23 @@ def seasonal_shapes(
         spend,
         tuple(None if m not in revenue else from_minor(revenue[m]) for m in months),
     )
+
+
+def compared_periods(year: ChannelYear, current: Month) -> tuple[Figures, ...]:
+    """The figures a channel's variances (actual against plan) are worked out from, for
+    the twelve months, four quarters and the year of ``year.periods``.
+
+    The month in progress (``current``) is not over: its actual spend and leads are what
+    was recorded so far, and set against the whole month's plan they would read as "under
+    budget". As everywhere in the app it is shown so far and not compared: here it
+    compares nothing, so its own variance is empty and its quarter and year compare the
+    other months only. Every other figure is as in ``year``."""
+    monthly = tuple(
+        replace(f, actual_spend=None, actual_leads=None, planned_spend_compared=Decimal("0.00"),
+                planned_leads_compared=0) if month == current else f
+        for month, f in zip(year.months, year.monthly, strict=True)
+    )  # fmt: skip
+    if monthly == year.monthly:
+        return year.periods
+    quarterly = tuple(total_of(monthly[q * 3 : q * 3 + 3]) for q in range(4))
+    return (*monthly, *quarterly, total_of(quarterly))

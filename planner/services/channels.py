@@ -9,6 +9,14 @@ A month's figures live in a ``ChannelMonth`` row that exists only once something
 entered for that month. ``SetMonthFigure`` therefore finds or creates the row when it is
 applied, not when it is built, so several figures of the same new month (a pasted block)
 in one command share the row the first of them creates, and undo removes it again.
+
+Locked months (``planner.services.locks``, Targets > "Lock months…") are closed books for
+channels too: their actual spend and leads are actuals, and their planned spend and leads
+follow the targets' rule. Every figure of a locked month is refused with the lock's
+sentence, typed, pasted, filled or imported (``SetMonthFigure`` asks again when applied,
+so a workbook import or a redo after locking cannot slip past). Like the yearly target,
+a spread keeps the locked months' figures and shares the rest out over the open months,
+and a copy from last year leaves locked months as they are.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ from planner.domain.spread import SpreadError, spread_by_shape, spread_evenly
 from planner.services.commands import Change, Command, CompositeCommand, InsertRow, UpdateFields
 from planner.services.edit import field_rule, validate_field
 from planner.services.errors import NotFoundError, ValidationError
+from planner.services.locks import check_unlocked, is_locked, locked_message
 from planner.services.records import DeleteRecord, SetLinks
 
 # The figures of a month, in the order the grid shows them.
@@ -201,6 +210,7 @@ class SetMonthFigure:
         )
 
     def apply(self, uow: UnitOfWork) -> None:
+        check_unlocked(uow, [self.month])
         row = self._row(uow)
         if row is None:
             _channel(uow, self.channel_id)
@@ -234,7 +244,9 @@ def set_month_figure(
     uow: UnitOfWork, channel_id: int, month: Month, field: str, value: Any
 ) -> SetMonthFigure:
     """Set ``field`` of the channel's ``month`` to ``value`` as typed (``Decimal`` money,
-    a whole number of leads, None/"" to clear an actual); refused with a plain message."""
+    a whole number of leads, None/"" to clear an actual); refused with a plain message,
+    and for a locked month with the lock's sentence."""
+    check_unlocked(uow, [month])
     stored = validate_field(ChannelMonth, field, value)
     _channel(uow, channel_id)
     return SetMonthFigure(channel_id, month, field, stored, _label(field))
@@ -255,7 +267,8 @@ def _set_many(
     uow: UnitOfWork, label: str, channel_id: int, field: str, values: Mapping[Month, Any]
 ) -> CompositeCommand:
     """One step setting ``field`` of several months to stored ``values``; months that
-    already hold the value (or would get a default into a new row) are left alone."""
+    already hold the value (or would get a default into a new row) are left alone.
+    Refused when a month that would change is locked."""
     stored = _stored_figures(uow, channel_id, list(values))
     default = None if field.startswith("actual") else 0
     parts: list[Command] = []
@@ -264,7 +277,45 @@ def _set_many(
         current = default if row is None else getattr(row, field)
         if value != current:
             parts.append(SetMonthFigure(channel_id, month, field, value, label))
+    check_unlocked(uow, [part.month for part in parts if isinstance(part, SetMonthFigure)])
     return CompositeCommand(label, parts, Change.CHANNEL_MONTHS)
+
+
+def share_out(
+    total: int,
+    months: Sequence[Month],
+    field: str,
+    shape: Sequence[Decimal | int | None] | None = None,
+    kept: Mapping[Month, int] | None = None,
+) -> list[int]:
+    """Every month's figure (stored form) when ``total`` is spread over ``months`` of the
+    planned ``field``: the locked months (``kept``: their current figures) keep them, as
+    the yearly target does, and the rest of ``total`` goes to the open months, evenly or
+    like ``shape`` (one weight per month of ``months``). Raises ``ValidationError``."""
+    kept = {m: v for m, v in (kept or {}).items() if m in months}
+    open_months = [i for i, m in enumerate(months) if m not in kept]
+    if not open_months:
+        raise ValidationError(locked_message(months[-1]), field)
+    held = sum(kept.values())
+    if total < held:
+        what = (
+            f"{Decimal(held) / 100:,.2f} of planned spend"
+            if field == "planned_spend_minor"
+            else f"{held:,} planned leads"
+        )
+        raise ValidationError(
+            f"The locked months already have {what}; the amount cannot be less.", field
+        )
+    step = MONEY_STEP if field == "planned_spend_minor" else 1
+    try:
+        if shape is None:
+            parts = spread_evenly(total - held, len(open_months), step)
+        else:
+            parts = spread_by_shape(total - held, [shape[i] for i in open_months], step)
+    except SpreadError as exc:
+        raise ValidationError(str(exc), field) from None
+    shares = dict(zip(open_months, parts, strict=True))
+    return [shares[i] if i in shares else kept[m] for i, m in enumerate(months)]
 
 
 def spread_budget(
@@ -277,7 +328,8 @@ def spread_budget(
 ) -> CompositeCommand:
     """Spread a yearly ``total`` (money or leads, as typed) over ``months`` of the planned
     ``field``: evenly, or like ``shape`` (one weight per month, e.g. last year's spend).
-    Money is handed out in whole currency units; the months always sum to ``total``."""
+    Money is handed out in whole currency units; the months always sum to ``total``.
+    Locked months keep their figures; the rest of ``total`` goes to the open months."""
     if field not in PLAN_FIELDS:
         raise ValidationError("Only planned spend or planned leads can be spread.", field)
     if not months:
@@ -288,15 +340,13 @@ def spread_budget(
         raise ValidationError("A negative amount cannot be spread; enter zero or more.", field)
     amount = validate_field(ChannelMonth, field, total)
     _channel(uow, channel_id)
-    step = MONEY_STEP if field == "planned_spend_minor" else 1
-    try:
-        if shape is None:
-            parts = spread_evenly(amount, len(months), step)
-        else:
-            parts = spread_by_shape(amount, shape, step)
-    except SpreadError as exc:
-        raise ValidationError(str(exc), field) from None
-    return _set_many(uow, "Spread Budget", channel_id, field, dict(zip(months, parts, strict=True)))
+    stored = _stored_figures(uow, channel_id, months)
+    kept = {
+        m: (getattr(stored[m], field) if m in stored else 0) for m in months if is_locked(uow, m)
+    }
+    parts = share_out(amount, months, field, shape, kept)
+    values = {m: v for m, v in zip(months, parts, strict=True) if m not in kept}
+    return _set_many(uow, "Spread Budget", channel_id, field, values)
 
 
 def copy_from_last_year(
@@ -305,8 +355,12 @@ def copy_from_last_year(
     """Plan ``fiscal_year`` like the year before: each month's planned spend and leads
     become that month's planned (or actual) figures of last year. A month with no plan
     last year counts as nothing planned; a month whose actuals were never recorded is
-    left as it is. Refused when last year holds nothing to copy."""
+    left as it is, and so is a locked month. Refused when last year holds nothing to
+    copy, or when every month of ``fiscal_year`` is locked."""
     last_year = fiscal_year + -1
+    open_months = [m for m in fiscal_year.months if not is_locked(uow, m)]
+    if not open_months:
+        raise ValidationError(locked_message(fiscal_year.last_month))
     parts: list[Command] = []
     found = False
     for channel_id in channel_ids:
@@ -315,7 +369,7 @@ def copy_from_last_year(
         for field in PLAN_FIELDS:
             take = field if source is CopySource.PLAN else field.replace("planned", "actual")
             values: dict[Month, Any] = {}
-            for month in fiscal_year.months:
+            for month in open_months:
                 row = before.get(month + -12)
                 value = None if row is None else getattr(row, take)
                 if value is None and source is CopySource.ACTUAL:

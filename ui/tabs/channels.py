@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.domain.periods import PeriodRange
-from planner.queries import ChannelRow, channels
+from planner.domain.periods import Month, PeriodRange
+from planner.queries import ChannelRow, channels, locked_through
 from planner.queries.channel_metrics import (
     ChannelYear,
     DealResults,
@@ -66,11 +66,12 @@ _LIST_CHANGES = Change.CHANNELS | Change.SEGMENTS | Change.PROFILE
 @dataclass(frozen=True)
 class ChannelNumbers:
     """One read of the Channels tab: the channel list (None: not re-read), the deal
-    results by channel and the year's figures of every channel."""
+    results by channel, the year's figures of every channel and the lock date."""
 
     rows: list[ChannelRow] | None
     deals: DealResults
     years: list[ChannelYear]
+    locked_through: Month | None = None
 
 
 class ChannelsTab(ChannelActions, FiscalYearTab):
@@ -95,6 +96,7 @@ class ChannelsTab(ChannelActions, FiscalYearTab):
         self._channel_rows: list[ChannelRow] = []
         self._years: list[ChannelYear] = []
         self._deals: DealResults | None = None  # kept while only channel figures change
+        self._locked_through: Month | None = None
         self._chart_drawn: object = None
         self.channel_id: int | None = None
         self.dialog: SegmentsDialog | None = None
@@ -153,14 +155,25 @@ class ChannelsTab(ChannelActions, FiscalYearTab):
         controls.addWidget(QLabel("Show:"))
         controls.addWidget(self.this_channel)
         controls.addWidget(self.all_channels)
-        controls.addStretch(1)
+        self.lock_note = QLabel()
+        self.lock_note.setObjectName("lockNote")
+        self.lock_note.setWordWrap(True)  # wraps rather than widen a small window
+        controls.addWidget(self.lock_note, 1)
         for widget in self.helpers.buttons:
             controls.addWidget(widget)
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
         lower_layout.addLayout(controls)
-        lower_layout.addWidget(self.grid_heading)
+        # Beside the heading: the month in progress is shown so far, without a variance.
+        self.so_far_note = QLabel()
+        self.so_far_note.setObjectName("soFarNote")
+        self.so_far_note.setStyleSheet("color: #5f6368;")
+        self.so_far_note.setWordWrap(True)
+        heading_row = QHBoxLayout()
+        heading_row.addWidget(self.grid_heading)
+        heading_row.addWidget(self.so_far_note, 1)
+        lower_layout.addLayout(heading_row)
         lower_layout.addWidget(self.grid, 1)
         self.notice = QLabel()
         self.notice.setObjectName("channelNotice")
@@ -229,7 +242,7 @@ class ChannelsTab(ChannelActions, FiscalYearTab):
             results = deals if deals is not None else deal_results(plan, fy)
             check_wanted()
             years = channel_metrics(plan, fy, every_channel=True, deals=results)
-            return ChannelNumbers(rows, results, years)
+            return ChannelNumbers(rows, results, years, locked_through(plan))
 
         return read
 
@@ -240,6 +253,7 @@ class ChannelsTab(ChannelActions, FiscalYearTab):
         if numbers.rows is not None:
             self._channel_rows = numbers.rows
         self._deals, self._years = numbers.deals, numbers.years
+        self._locked_through = numbers.locked_through
         self.model.set_rows(channel_lines(self._channel_rows, self._years))
         self._select(self.channel_id)
         fit_columns(self.view, widest=260)
@@ -271,9 +285,22 @@ class ChannelsTab(ChannelActions, FiscalYearTab):
         if not self._years:
             return
         year = self.shown_year()
-        self.grid_model.set_year(year)
+        locked = self._locked_through
+        current = Month.of(self.today())
+        self.grid_model.set_year(year, current, locked)
+        self.so_far_note.setText(
+            f"· {current.name} {current.year} is not over yet: its figures are so far, "
+            "with no variance."
+            if current in year.months
+            else ""
+        )
         fit_columns(self.grid, widest=200)
         label = year.fiscal_year.label
+        self.lock_note.setText(
+            f"Months up to {locked.name} {locked.year} are locked and cannot be changed."
+            if locked is not None and locked >= year.fiscal_year.first_month
+            else ""
+        )
         if year.is_total and not self._channel_rows:
             text = f"Month by month, {label}: add a channel above to plan its spend and leads."
         elif year.is_total:

@@ -3,8 +3,9 @@
 The owner types one figure for the year (spend or leads) and picks how it is shared out:
 evenly, like last year's spend on the channel, or like the business's revenue last year.
 A preview shows every month before anything is stored; the months always add up to the
-amount exactly (``planner.domain.spread``). Storing is the caller's ``apply`` function,
-which returns the reason when the plan refuses, shown here at the amount.
+amount exactly (``planner.services.channels.share_out``); locked months keep their
+figures and show them greyed. Storing is the caller's ``apply`` function, which returns
+the reason when the plan refuses, shown here at the amount.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -35,15 +37,15 @@ from PySide6.QtWidgets import (
 from planner.db.models import ChannelMonth
 from planner.domain.money import MoneyError, from_minor, parse_money
 from planner.domain.periods import FiscalYear, Month
-from planner.domain.spread import SpreadError, spread_by_shape, spread_evenly
 from planner.queries.channels import SeasonalShapes
-from planner.services.channels import MONEY_STEP
+from planner.services.channels import share_out
 from planner.services.edit import validate_field
 from planner.services.errors import ValidationError
 from ui.models.formats import Formats, decimal_mark
 from ui.tabs.channels_grid import whole_money
 
 SPEND, LEADS = "planned_spend_minor", "planned_leads"
+_LOCKED, _LOCKED_TEXT = QColor(235, 235, 235), QColor(110, 110, 110)  # as in the grid
 Shape = tuple[Decimal | None, ...]
 
 
@@ -77,8 +79,12 @@ class SpreadDialog(QDialog):
         apply: Callable[[SpreadRequest], str | None],
         field: str = SPEND,
         parent: QWidget | None = None,
+        *,
+        kept: dict[str, dict[Month, int]] | None = None,
     ) -> None:
         super().__init__(parent)
+        # The stored figures of the locked months among ``months``, per field.
+        self._kept = kept or {}
         self.setWindowTitle("Spread a Yearly Budget")
         self.setObjectName("spreadDialog")
         self._months = tuple(months)
@@ -93,9 +99,14 @@ class SpreadDialog(QDialog):
             else f"{first.short_label} to {last.short_label}"
         )
         layout = QVBoxLayout(self)
+        locked = (
+            ""
+            if not any(self._kept.values())
+            else (" Locked months keep their figures; the rest goes to the open months.")
+        )
         self.intro = intro = QLabel(
             f"Share one figure for “{channel}” out over {span}. The months always add up "
-            "to exactly that figure; money is rounded to whole units of your currency."
+            f"to exactly that figure; money is rounded to whole units of your currency.{locked}"
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
@@ -213,14 +224,8 @@ class SpreadDialog(QDialog):
         """The months' figures the spread gives (Decimal money or lead counts)."""
         request = self.request()
         stored = validate_field(ChannelMonth, request.field, request.total)
-        step = MONEY_STEP if request.field == SPEND else 1
-        try:
-            if request.shape is None:
-                parts = spread_evenly(stored, len(request.months), step)
-            else:
-                parts = spread_by_shape(stored, request.shape, step)
-        except SpreadError as exc:
-            raise ValidationError(str(exc)) from None
+        kept = self._kept.get(request.field, {})
+        parts = share_out(stored, request.months, request.field, request.shape, kept)
         return [from_minor(p) for p in parts] if request.field == SPEND else parts
 
     def update_preview(self) -> None:
@@ -232,6 +237,7 @@ class SpreadDialog(QDialog):
                 self.preview.setItem(0, column, QTableWidgetItem(""))
             return
         self.show_error("")
+        kept = self._kept.get(self.field, {})
         for column, amount in enumerate(amounts):
             if self.field == LEADS:
                 text = self._formats.count(amount)
@@ -241,6 +247,11 @@ class SpreadDialog(QDialog):
                 text = self._formats.money(amount)
             item = QTableWidgetItem(text)
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            month = self._months[column]
+            if month in kept:
+                item.setBackground(QBrush(_LOCKED))
+                item.setForeground(QBrush(_LOCKED_TEXT))
+                item.setToolTip(f"{month.name} {month.year} is locked: it keeps this figure.")
             self.preview.setItem(0, column, item)
 
     def show_error(self, message: str) -> None:

@@ -5,6 +5,11 @@ first four rows are what the owner types (planned and actual spend and leads), n
 each other so a 4 x 12 block pasted from a spreadsheet lands in one go; below them, in
 shaded read-only rows, the variances and what the channel brought in (from
 ``planner.queries.channel_metrics``). Quarter and year columns are bold and shaded too.
+
+Locked months (Targets > "Lock months…") are closed books: their figures are greyed and
+cannot be opened for typing, with a tooltip saying why; a paste or clear over them reaches
+the service, which refuses it naming the cell, so nothing is stored. The month in progress
+shows its actual figures so far and no variance (``planner.queries.compared_periods``).
 """
 
 from __future__ import annotations
@@ -21,8 +26,10 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from planner.db.plan import UnitOfWork
 from planner.domain.periods import Month
 from planner.queries.channel_metrics import ChannelYear, Figures
+from planner.queries.channels import compared_periods
 from planner.services.channels import set_month_figure
 from planner.services.commands import Command
+from planner.services.locks import locked_message
 from ui.models.formats import Formats
 from ui.models.table import Column, Kind, RowTableModel
 from ui.undo import PlanOperations
@@ -31,6 +38,8 @@ Index = QModelIndex | QPersistentModelIndex
 RATIO = "ratio"  # a Line whose values read "3.2x"
 _DERIVED = QColor("#f1f3f7")  # read-only figures
 _TOTALS = QColor("#e4e9f1")  # quarter and year columns
+_LOCKED = QColor(235, 235, 235)  # a locked month's figures: the Targets grid's grey
+_LOCKED_TEXT = QColor(110, 110, 110)
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
@@ -183,13 +192,46 @@ class GridRow:
         return Kind.TEXT if self.line.kind == RATIO else self.line.kind  # type: ignore[return-value]
 
 
-def grid_rows(year: ChannelYear) -> list[GridRow]:
-    """The grid's rows for one channel's (or all channels') year of figures."""
+def grid_rows(year: ChannelYear, current: Month | None = None) -> list[GridRow]:
+    """The grid's rows for one channel's (or all channels') year of figures; the
+    variances leave out the month in progress (``current``), which is not over yet."""
     periods = year.periods
+    compared = periods if current is None else compared_periods(year, current)
     return [
-        GridRow(line, year.channel_id, year.months, tuple(line.of(f) for f in periods))
+        GridRow(line, year.channel_id, year.months,
+                tuple(line.of(f) for f in (compared if line in _SIGNED else periods)))
         for line in Line
-    ]
+    ]  # fmt: skip
+
+
+def lock_tip(month: Month) -> str:
+    """Why a locked month's figure cannot be changed."""
+    return (
+        f"{month.name} {month.year} is locked (Targets > Lock months…): its books are "
+        "closed, so its figures cannot be changed."
+    )
+
+
+def so_far_tip(month: Month, line: Line) -> str | None:
+    """What a cell of the month in progress means; None for figures that need no note."""
+    if line in _SIGNED:
+        return (
+            f"{month.name} {month.year} is not over yet: its figures so far are not "
+            "compared with the plan until it ends."
+        )
+    if line in (Line.ACTUAL_SPEND, Line.ACTUAL_LEADS):
+        return f"So far: {month.name} {month.year} is not over yet."
+    return None
+
+
+def _period_so_far_tip(line: Line, month: Month) -> str | None:
+    """A quarter's or the year's variance leaves out the month in progress."""
+    if line in _SIGNED:
+        return (
+            f"Over the months whose actual figures are entered, without {month.name} "
+            f"{month.year}: it is not over yet."
+        )
+    return None
 
 
 def _value_at(index: int, row: GridRow) -> Any:
@@ -254,12 +296,23 @@ class ChannelGridModel(RowTableModel):
         self._bold.setBold(True)
         self._derived = QBrush(_DERIVED)
         self._totals = QBrush(_TOTALS)
+        self._locked = QBrush(_LOCKED)
+        self._locked_text = QBrush(_LOCKED_TEXT)
+        self.current: Month | None = None
+        self.locked_through: Month | None = None
 
-    def set_year(self, year: ChannelYear) -> None:
-        """Show ``year``; the columns change only when its months do."""
+    def set_year(
+        self, year: ChannelYear, current: Month | None = None, locked_through: Month | None = None
+    ) -> None:
+        """Show ``year`` with ``current`` the month in progress and the months up to
+        ``locked_through`` locked; the columns change only when the months do."""
+        self.current, self.locked_through = current, locked_through
         if [c.field for c in self.columns[1:13]] != [str(m) for m in year.months]:
             self.set_columns(grid_columns(list(year.months)))
-        self.set_rows(grid_rows(year))
+        else:
+            # The header's "so far" note may move to another month.
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 1, 12)
+        self.set_rows(grid_rows(year, current))
 
     def row_of_line(self, line: Line) -> int:
         return self.row_of_key(line)
@@ -268,6 +321,48 @@ class ChannelGridModel(RowTableModel):
         """The month of a month column, None for the others."""
         field = self.columns[column].field if 0 <= column < len(self.columns) else None
         return Month.parse(field) if field else None
+
+    def locked_month(self, row: int, column: int) -> Month | None:
+        """The month of a figure that is typed in (planned or actual spend and leads) when
+        that month is locked; None for every other cell."""
+        if self.locked_through is None or not 0 <= row < self.rowCount():
+            return None
+        month = self.month_of_column(column)
+        if month is None or month > self.locked_through or not self.row_at(row).line.is_input:
+            return None
+        return month
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and self.locked_month(index.row(), index.column()) is not None:
+            # Not opened for typing; ``is_editable`` still lets a paste or a clear reach
+            # the service, whose refusal names the cell (as in the Actuals grid).
+            flags &= ~Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def locked_refusal(self, row: int, column: int) -> str | None:
+        """What typing into a locked cell is told: the cell and the lock's sentence."""
+        month = self.locked_month(row, column)
+        if month is None:
+            return None
+        header = self.columns[column].header
+        return f"{self.row_at(row).line.label}, {header}: {locked_message(month)}"
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.ToolTipRole
+            and orientation == Qt.Orientation.Horizontal
+            and self.current is not None
+            and self.month_of_column(section) == self.current
+        ):
+            month = self.current
+            return (
+                f"{month.name} {month.year}: not over yet. Its actual figures are so far "
+                "and show no variance until it ends."
+            )
+        return super().headerData(section, orientation, role)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -287,17 +382,39 @@ class ChannelGridModel(RowTableModel):
             return text
         if role == Qt.ItemDataRole.TextAlignmentRole and column:
             return _RIGHT
+        locked = bool(column) and self.locked_month(index.row(), column) is not None
         if role == Qt.ItemDataRole.BackgroundRole:
             if totals:
                 return self._totals
+            if locked:
+                return self._locked
             if not row.editable:
                 return self._derived
             return None
+        if role == Qt.ItemDataRole.ForegroundRole and locked:
+            return self._locked_text
         if role == Qt.ItemDataRole.FontRole and (totals or (column == 0 and row.line.is_input)):
             return self._bold
-        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
-            return row.line.tooltip.format(c=self.formats.symbol)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column, locked)
         return super().data(index, role)
+
+    def _tooltip(self, row: GridRow, column: int, locked: bool) -> str | None:
+        if column == 0:
+            return row.line.tooltip.format(c=self.formats.symbol)
+        month = self.month_of_column(column)
+        if locked and month is not None:
+            return lock_tip(month)
+        current = self.current
+        if current is None or current not in row.months:
+            return None
+        if month == current:
+            return so_far_tip(current, row.line)
+        if month is None and column > 12:
+            quarter = column - 13
+            in_period = quarter == 4 or current in row.months[quarter * 3 : quarter * 3 + 3]
+            return _period_so_far_tip(row.line, current) if in_period else None
+        return None
 
 
 def _whole(row: GridRow) -> bool:

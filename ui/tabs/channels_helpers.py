@@ -15,13 +15,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QContextMenuEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QPushButton, QWidget
 
+from planner.domain.money import to_minor
 from planner.domain.periods import Month
 from planner.queries import seasonal_shapes
 from planner.services import channels as svc
 from planner.services.commands import CompositeCommand
+from planner.services.errors import ValidationError
 from ui.tabs.channels_fill import LEADS, SPEND, SpreadDialog, SpreadRequest
-from ui.tabs.channels_grid import GridRow, Line
+from ui.tabs.channels_grid import ChannelGridModel, GridRow, Line
 from ui.widgets import SheetView
+from ui.widgets.sheet import show_cell_message
 
 if TYPE_CHECKING:
     from ui.tabs.channels import ChannelsTab
@@ -31,6 +34,23 @@ class GridView(SheetView):
     """The grid's table: the sheet's own menu (copy, paste, clear) plus the helpers."""
 
     extra_actions: Sequence[QAction] = ()
+
+    def edit(self, index: Any, trigger: Any = None, event: Any = None) -> bool:  # type: ignore[override]
+        # A key typed (or a double click) on a locked month's figure opens no editor;
+        # say why at the cell and in the status bar rather than doing nothing.
+        model = self.model()
+        if (
+            trigger is not None
+            and isinstance(model, ChannelGridModel)
+            and index.isValid()
+            and trigger & self.editTriggers()
+        ):
+            refusal = model.locked_refusal(index.row(), index.column())
+            if refusal is not None:
+                show_cell_message(self, index, refusal)
+                self.note(refusal)
+                return False
+        return super().edit(index, trigger, event)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         if self.model() is None:
@@ -154,6 +174,13 @@ class GridHelpers:
         }
         field = SPEND if self._chosen_line() is Line.PLANNED_SPEND else LEADS
         channel_id = year.channel_id
+        # Locked months keep their figures (the service's rule); the preview shows it.
+        locked = model.locked_through
+        kept: dict[str, dict[Month, int]] = {SPEND: {}, LEADS: {}}
+        for i in span:
+            if locked is not None and year.months[i] <= locked:
+                kept[SPEND][year.months[i]] = to_minor(year.monthly[i].planned_spend)
+                kept[LEADS][year.months[i]] = year.monthly[i].planned_leads
 
         def apply(request: SpreadRequest) -> str | None:
             def build(uow: Any) -> CompositeCommand:
@@ -165,7 +192,7 @@ class GridHelpers:
 
         dialog = SpreadDialog(
             year.name, year.fiscal_year, months, seasonal_shapes(tab.ops.plan, year.fiscal_year,
-            channel_id), tab.formats, totals, apply, field, tab,
+            channel_id), tab.formats, totals, apply, field, tab, kept=kept,
         )  # fmt: skip
         dialog.finished.connect(dialog.deleteLater)
         self.dialog = dialog
@@ -212,11 +239,14 @@ class GridHelpers:
             return False
 
         def build(uow: Any) -> CompositeCommand:
-            parts = [
-                svc.fill_right(uow, row.channel_id, row.line.field, months, value)
-                for row, months, value in jobs
-                if row.channel_id is not None and row.line.field is not None
-            ]
+            parts = []
+            for row, months, value in jobs:
+                if row.channel_id is None or row.line.field is None:
+                    continue
+                try:
+                    parts.append(svc.fill_right(uow, row.channel_id, row.line.field, months, value))
+                except ValidationError as exc:  # say which figure: "Actual spend: ..."
+                    raise ValidationError(f"{row.line.label}: {exc}", exc.field) from None
             return CompositeCommand("Fill Right", parts)
 
         return tab.run(build, "Those months already hold that figure.") is not None

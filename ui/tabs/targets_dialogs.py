@@ -117,8 +117,9 @@ class LockMonthsDialog(QDialog):
         self._months = list(months)
         layout = QVBoxLayout(self)
         intro = QLabel(
-            "Lock the months whose books are closed, so their targets and actual sales "
-            "cannot be changed by accident. You can unlock them here at any time."
+            "Lock the months whose books are closed, so their targets, actual sales and "
+            "channel figures cannot be changed by accident. You can unlock them here at "
+            "any time."
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
