@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -60,6 +60,8 @@ class ExportData:
     segments: tuple[SegmentRow, ...]
     outlook: ForecastOutlook | None
     outlook_problem: str  # why there is no forecast, when there is none
+    # The names each choice column takes, by workbook_layout.CHOICE_LISTS key.
+    choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def months(self) -> list[Month]:

@@ -9,7 +9,9 @@ edited copy can be imported back.
 Safety: the workbook is written to a temporary file beside the destination and moved into
 place only when complete, so a failed or cancelled export never leaves a broken file and
 never replaces the previous one. Text from the user is never written as a formula (see
-``planner.io.safe_text``).
+``planner.io.safe_text``). Cells an import reads back refuse what it cannot take: names
+come from drop-down lists of the plan's own, figures must be numbers in range (see
+``planner.io.excel_validation``).
 
 This module imports openpyxl (and the sheet writers) only when an export runs.
 """
@@ -87,6 +89,7 @@ def read_data(
         fy = resolve_fiscal_year(session, fiscal_year, today)
         # Deal notes are not in the pipeline query's rows (the tab does not show them).
         notes = dict(session.execute(select(Deal.id, Deal.notes).where(Deal.notes != "")).all())
+        choices = _choices(session)
     overview = target_overview(plan, fy, today=today)
     month_targets = tuple(line.target for line in overview.lines[:12])
     blocks = []
@@ -127,7 +130,27 @@ def read_data(
         segments=tuple(segments(plan)),
         outlook=outlook,
         outlook_problem=problem,
+        choices=choices,
     )
+
+
+def _choices(session: Any) -> dict[str, tuple[str, ...]]:
+    """Every name each choice column of the workbook takes (see CHOICE_LISTS): all the
+    names the import accepts, archived ones too (older deals keep them), in plan order."""
+    from sqlalchemy import select
+
+    from planner.db.models import Channel, LostReason, Offering, SalesRep, Segment, Stage
+    from planner.io.workbook_layout import UNASSIGNED_OFFERING
+
+    def names(model: Any) -> tuple[str, ...]:
+        return tuple(session.scalars(select(model.name).order_by(model.position, model.id)))
+
+    offerings = names(Offering)
+    return {
+        "offering": offerings, "segment": names(Segment), "channel": names(Channel),
+        "owner": names(SalesRep), "stage": names(Stage), "lost_reason": names(LostReason),
+        "actual_offering": (*offerings, UNASSIGNED_OFFERING),
+    }  # fmt: skip
 
 
 def check_destination(dest: str | os.PathLike[str]) -> Path:

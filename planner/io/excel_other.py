@@ -15,14 +15,28 @@ from planner.io.excel_styles import (
     DERIVED_FILL,
     HEADER,
     HEADING,
+    LABEL,
     NOTE,
     PERCENT_FORMAT,
+    PLAIN,
     TITLE,
     Look,
     letter,
     page_setup,
 )
-from planner.io.workbook_layout import FORECAST, FORMAT_VERSION, META, MIX, SEGMENTS, Kind, Meta
+from planner.io.workbook_layout import (
+    CHOICE_LISTS,
+    CHOICES_FIRST_COLUMN,
+    CHOICES_FIRST_ROW,
+    FORECAST,
+    FORMAT_VERSION,
+    META,
+    MIX,
+    SEGMENTS,
+    Kind,
+    Meta,
+    choice_column,
+)
 
 _PRIORITY = {1: "High", 2: "Medium", 3: "Low"}
 
@@ -229,8 +243,11 @@ def write_forecast(book: Any, data: ExportData) -> None:
 
 
 def write_meta(book: Any, data: ExportData) -> None:
-    """The hidden sheet naming the plan, year and versions (see workbook_layout.Meta)."""
-    sheet = SheetWriter(book, META, data.currency, {1: 22, 2: 40})
+    """The hidden sheet naming the plan, year and versions (see workbook_layout.Meta), with
+    the names of each choice column beside them (CHOICE_LISTS: the drop-down lists)."""
+    widths = {1: 22.0, 2: 40.0}
+    widths.update({choice_column(key): 26.0 for key, _heading in CHOICE_LISTS})
+    sheet = SheetWriter(book, META, data.currency, widths)
     sheet.sheet.sheet_state = "hidden"
     values: dict[Meta, Any] = {
         Meta.FORMAT_VERSION: FORMAT_VERSION,
@@ -245,5 +262,15 @@ def write_meta(book: Any, data: ExportData) -> None:
         Meta.EXPORTED_AT: data.exported_at.isoformat(timespec="seconds"),
         Meta.TODAY: data.today.isoformat(),
     }
-    for key, value in values.items():
-        sheet.add([sheet.cells.text(key.value), sheet.cells.cell(value)])
+    cells = sheet.cells
+    rows: list[list[Any]] = [[cells.text(k.value), cells.cell(v)] for k, v in values.items()]
+    # One column per list from column D, in CHOICE_LISTS order: the heading, then the names.
+    lists = [(heading, *data.choices.get(key, ())) for key, heading in CHOICE_LISTS]
+    assert CHOICES_FIRST_ROW == 2 and choice_column(CHOICE_LISTS[0][0]) == CHOICES_FIRST_COLUMN
+    for number in range(max(len(rows), *map(len, lists))):
+        row = rows[number] if number < len(rows) else []
+        row += [None] * (CHOICES_FIRST_COLUMN - 1 - len(row))
+        for names in lists:
+            look = LABEL if number == 0 else PLAIN
+            row.append(cells.text(names[number], look) if number < len(names) else None)
+        sheet.add(row)

@@ -29,6 +29,14 @@ from planner.io.excel_styles import (
     letter,
     page_setup,
 )
+from planner.io.excel_validation import (
+    AMOUNT,
+    COUNT,
+    LAST_ROW,
+    validate_actuals,
+    validate_grid,
+    validate_pipeline,
+)
 from planner.io.workbook_layout import (
     ACTUALS_LAYOUT,
     ALL_CHANNELS_LABEL,
@@ -50,7 +58,6 @@ from planner.io.workbook_layout import (
     target_row_key,
 )
 
-LAST_ROW = 1048576  # the last row of a sheet: totals cover rows the owner adds
 MONTH_HEADER = Look(
     number_format="mmm yyyy", bold=True, color="FFFFFF", fill=HEADER_FILL, halign="center"
 )
@@ -112,6 +119,7 @@ def write_targets(book: Any, data: ExportData) -> None:
     months = _month_letters(layout)
     first, last = months[0], months[-1]
     whole = sheet.row + 1
+    editable = [whole]  # rows of the plan's own targets (not the rests under each block)
     sheet.add([
         cells.text(target_row_key(None, None)), cells.text(TARGET_ROW_LABELS[None], TOTALS_LABEL),
         cells.text(data.business), *(cells.cell(v, total_look) for v in data.month_targets),
@@ -122,6 +130,7 @@ def write_targets(book: Any, data: ExportData) -> None:
         top = sheet.row + 1
         for item in block.rows:
             r = sheet.row + 1
+            editable.append(r)
             sheet.add([
                 cells.text(target_row_key(part, item.item_id)), cells.text(TARGET_ROW_LABELS[part]),
                 cells.text(item.name), *(cells.cell(v, money) for v in item.months),
@@ -133,6 +142,7 @@ def write_targets(book: Any, data: ExportData) -> None:
             *(cells.formula(f"={c}${whole}-SUM({c}{top}:{c}{bottom})", derived) for c in months),
             cells.formula(f"=SUM({first}{r}:{last}{r})", derived),
         ])  # fmt: skip
+    validate_grid(sheet.sheet, AMOUNT, editable, layout.first_month_column, layout.total_column - 1)
     _finish_grid(sheet, layout, data)
 
 
@@ -168,6 +178,7 @@ def write_channels(book: Any, data: ExportData) -> None:
     for row in data.channel_months:
         by_channel.setdefault(row.channel_id, []).append(row)
     ids = data.channel_ids()
+    editable: dict[Kind, list[int]] = {Kind.MONEY: [], Kind.INT: []}  # spend, leads
     for index, channel_id in enumerate(ids):
         figures = by_channel[channel_id]
         rows = {f.key: channel_block_row(index, f.key) for f in CHANNEL_FIGURES}
@@ -181,6 +192,7 @@ def write_channels(book: Any, data: ExportData) -> None:
             else:
                 values = [cells.cell(getattr(m, figure.key), look) for m in figures]
                 key = cells.text(channel_row_key(channel_id, figure.key))
+                editable[figure.kind].append(r)
             year = _year_total(figure.key, figure.kind, r, first, last, total, rows)
             sheet.add([
                 key, cells.text(figures[0].channel), cells.text(figure.label, look), *values,
@@ -211,6 +223,9 @@ def write_channels(book: Any, data: ExportData) -> None:
             None, cells.text(ALL_CHANNELS_LABEL, TOTALS_LABEL), cells.text(figure.label, look),
             *values,
         ])  # fmt: skip
+    for kind, rule in ((Kind.MONEY, AMOUNT), (Kind.INT, COUNT)):
+        validate_grid(sheet.sheet, rule, editable[kind], layout.first_month_column,
+                      layout.total_column - 1)  # fmt: skip
     _finish_grid(sheet, layout, data)
 
 
@@ -289,6 +304,7 @@ def write_pipeline(book: Any, data: ExportData, tick: Tick) -> None:
             tick(pending, "Writing the deals")
             pending = 0
     tick(pending, "Writing the deals")
+    validate_pipeline(sheet.sheet, data.choices)
     _finish_list(sheet, layout, data)
 
 
@@ -315,4 +331,5 @@ def write_actuals(book: Any, data: ExportData) -> None:
                 None if revenue is None else cells.cell(revenue, looks["revenue"]),
                 None if units is None else cells.cell(units, looks["units"]),
             ])  # fmt: skip
+    validate_actuals(sheet.sheet, data.choices)
     _finish_list(sheet, layout, data)

@@ -39,7 +39,7 @@ TARGETS = "Targets"
 PIPELINE = "Pipeline"
 ACTUALS = "Actuals"
 FORECAST = "Forecast"
-META = "_planner"  # hidden; key in column A, value in column B from row 1
+META = "_planner"  # hidden; key in column A, value in column B from row 1; CHOICE_LISTS from D
 
 SHEETS = (SUMMARY, MIX, SEGMENTS, CHANNELS, TARGETS, PIPELINE, ACTUALS, FORECAST)
 
@@ -161,8 +161,10 @@ PIPELINE_LAYOUT = ListLayout(
     ),
     note=(
         "Every deal, one per row. You can change deals here and add new ones at the bottom "
-        "(leave their ID empty), then use File > Import from Excel in the planner. "
-        "Deleting a row here does not delete the deal in the planner. " + ID_NOTE
+        "(leave their ID empty), then use File > Import from Excel in the planner. The "
+        "offering, segment, channel, owner, stage and lost reason cells offer your plan's "
+        "names in a drop-down list. Deleting a row here does not delete the deal in the "
+        "planner. " + ID_NOTE
     ),
 )
 
@@ -306,6 +308,34 @@ def parse_channel_row_key(key: str) -> tuple[int, Figure]:
             if figure.key == parts[2] and not figure.derived:
                 return int(parts[1]), figure
     raise ValueError(f"'{key}' is not a channel row key.")
+
+
+# -- Choices: the drop-down lists of the columns that take a name -------------------------
+# The hidden ``_planner`` sheet keeps, from column D on (A and B are the metadata), one list
+# per column: its heading in row 1, the names from row 2, each list in the plan's own order.
+# The data validation of a choice column refers to these cells, so Excel offers the names
+# in a drop-down and refuses others. The import never reads them: it checks every name
+# against the plan itself.
+
+CHOICE_LISTS = (  # (key, heading on the _planner sheet)
+    ("offering", "Offerings"),
+    ("segment", "Segments"),
+    ("channel", "Channels"),
+    ("owner", "Sales reps"),
+    ("stage", "Stages"),
+    ("lost_reason", "Lost reasons"),
+    ("actual_offering", "Offerings of actual sales"),  # the offerings, then UNASSIGNED_OFFERING
+)
+CHOICES_FIRST_COLUMN = 4  # D
+CHOICES_FIRST_ROW = 2
+
+
+def choice_column(key: str) -> int:
+    """The column of the ``_planner`` sheet that holds the choice list ``key``."""
+    for number, (name, _heading) in enumerate(CHOICE_LISTS, start=CHOICES_FIRST_COLUMN):
+        if name == key:
+            return number
+    raise KeyError(key)
 
 
 LISTS = {PIPELINE: PIPELINE_LAYOUT, ACTUALS: ACTUALS_LAYOUT}
