@@ -270,13 +270,14 @@ _STATUS = {"open": "Open", "won": "Won", "lost": "Lost"}
 def write_pipeline(book: Any, data: ExportData, tick: Tick) -> None:
     """Every deal, one per row, with its weighted value as a formula."""
     layout = PIPELINE_LAYOUT
-    widths = {1: 7, 2: 26, 3: 26, 4: 18, 5: 16, 6: 16, 7: 14, 8: 14, 9: 8, 10: 13, 11: 11,
+    widths = {1: 7, 2: 26, 3: 26, 4: 18, 5: 16, 6: 16, 7: 14, 8: 14, 9: 13, 10: 13, 11: 11,
               12: 14, 13: 11.5, 14: 11.5, 15: 11.5, 16: 20, 17: 40}  # fmt: skip
     sheet = _list_sheet(book, layout, data, "Pipeline: every deal", widths, "C6")
     cells = sheet.cells
     count = Look(number_format='#,##0 "deals"', bold=True)
     money_total = cells.look_of(Kind.MONEY, bold=True)
-    # The count stands in the Status column but counts customers: new rows have no ID.
+    # The count stands in the Status column (wide enough for "100,000 deals") but counts
+    # customers: new rows have no ID.
     sums = {"status": ("customer", 3, count), "amount": ("amount", 9, money_total),
             "weighted": ("weighted", 9, money_total)}  # fmt: skip
     _totals_row(sheet, layout, "stage", sums)
