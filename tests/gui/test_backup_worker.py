@@ -38,11 +38,18 @@ class Gate:
     hold: str = "after"
     fail: bool = False
     go: threading.Event = field(default_factory=threading.Event)
+    held: threading.Event = field(default_factory=threading.Event)  # a copy waits at it
     threads: list[str] = field(default_factory=list)
 
     def wait(self) -> None:
         if threading.current_thread().name == WORKER:
+            self.held.set()
             assert self.go.wait(30), "the test never let the copy go"
+
+    def written(self) -> None:
+        """Wait until the copy on the worker is written (``hold`` "after"): edits made from
+        now on are not in it, however late the worker thread got going."""
+        assert self.held.wait(30), "no copy reached the gate"
 
     def release_soon(self) -> threading.Timer:
         """Let the copy go from another thread while this one waits for it."""
@@ -130,6 +137,7 @@ def test_closing_during_a_copy_waits_for_it_then_takes_the_closing_copy(
 ) -> None:
     window = make_window()
     assert window.open_path(sample_path)
+    gate.written()
     _add(window, "Wedding cakes")  # made while the opening copy is being written
     assert window.backup_running
     release = gate.release_soon()
@@ -156,6 +164,7 @@ def test_restoring_waits_for_a_copy_being_written(
 ) -> None:
     window = make_window()
     assert window.open_path(sample_path)
+    gate.written()
     _add(window, "Wedding cakes")
     assert window.backup_running
     release = gate.release_soon()
@@ -181,6 +190,7 @@ def test_an_edit_during_the_opening_copy_gets_its_own_copy(
     window = make_window()
     window.settings.set(opt.BACKUP_MINUTES, 0)  # a copy after every edit
     assert window.open_path(sample_path)
+    gate.written()
     for name in ("Wedding cakes", "Scones"):  # both while the opening copy is written
         _add(window, name)
     gate.go.set()

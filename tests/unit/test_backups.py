@@ -203,12 +203,14 @@ class _GatedStore(BackupStore):
         super().__init__(folder)
         self.go = threading.Event()
         self.go.set()
+        self.held = threading.Event()  # set when a copy on the worker waits at the gate
         self.hold = hold
         self.threads: list[str] = []
         self.fail = fail
 
     def _gate(self) -> None:
         if threading.current_thread().name == "plan-backup":
+            self.held.set()
             assert self.go.wait(30), "the test never let the copy go"
 
     def take(self, plan: Plan, reason: str, **kwargs: bool) -> Backup | None:
@@ -257,6 +259,7 @@ def test_an_edit_during_a_copy_is_merged_into_one_more(plan: Plan, tmp_path: Pat
     store.go.clear()
     background, outcomes = _background(plan, store, minutes=0)
     background.opened()
+    assert store.held.wait(30)  # the opening copy is written: the edits come after it
     for name in ("Bread", "Rolls", "Tarts"):
         _add(plan, name)
         background.edited()
@@ -275,6 +278,7 @@ def test_an_edit_not_yet_due_is_copied_later(plan: Plan, tmp_path: Path) -> None
     store.go.clear()
     background, outcomes = _background(plan, store, minutes=10, clock=lambda: now[0])
     background.opened()
+    assert store.held.wait(30)  # the opening copy is written: the edit comes after it
     _add(plan, "Bread")
     background.edited()  # during the opening copy: not due, but noted
     store.go.set()
@@ -294,6 +298,7 @@ def test_closing_waits_for_the_running_copy(plan: Plan, tmp_path: Path) -> None:
     store.go.clear()
     background, outcomes = _background(plan, store)
     background.opened()
+    assert store.held.wait(30)  # the opening copy is written: the edit comes after it
     _add(plan, "Bread")
     background.edited()
     release = threading.Timer(0.2, store.go.set)
