@@ -9,6 +9,7 @@ sheets).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from planner.io.excel_book import (
@@ -81,14 +82,16 @@ def _grid_header(sheet: SheetWriter, layout: GridLayout, data: ExportData) -> No
     sheet.add(row, height=20)
 
 
-def _grid_sheet(book: Any, layout: GridLayout, data: ExportData, title: str) -> SheetWriter:
+def _grid_sheet(
+    book: Any, layout: GridLayout, data: ExportData, title: str, note: str = ""
+) -> SheetWriter:
     widths: dict[int, float] = {1: 22, 2: 27, 3: 30}
     for number in range(MONTH_COLUMNS):
         widths[layout.month_column(number)] = 12.5
     widths[layout.total_column] = 14
     freeze = f"{letter(layout.first_month_column)}{layout.first_data_row}"
     sheet = SheetWriter(book, layout.sheet, data.currency, widths, hidden=(1,), freeze=freeze)
-    sheet.title(title, layout.note, TITLE, NOTE, column=2)
+    sheet.title(title, note or layout.note, TITLE, NOTE, column=2)
     sheet.skip(layout.header_row - 3)
     _grid_header(sheet, layout, data)
     return sheet
@@ -146,10 +149,18 @@ def write_targets(book: Any, data: ExportData) -> None:
     _finish_grid(sheet, layout, data)
 
 
-def _channel_formulas(figure: str, c: str, rows: dict[str, int]) -> str:
-    """The formula of a derived channel figure in column ``c``."""
+# What the over/under cell of the month in progress says once it has actual spend.
+NOT_OVER = "not over yet"
+
+
+def _channel_formulas(figure: str, c: str, rows: dict[str, int], in_progress: bool = False) -> str:
+    """The formula of a derived channel figure in column ``c``. ``in_progress``: the
+    column is the month in progress, whose spend so far is not set against its budget."""
     if figure == "spend_variance":
         actual, planned = rows["actual_spend"], rows["planned_spend"]
+        if in_progress:
+            # Text, so the year total (SUM, COUNT) compares the complete months only.
+            return f'=IF({c}{actual}="","","{NOT_OVER}")'
         return f'=IF({c}{actual}="","",{c}{actual}-{c}{planned})'
     actual, leads = rows["actual_spend"], rows["actual_leads"]
     return f'=IF(OR({c}{actual}="",N({c}{leads})=0),"",{c}{actual}/{c}{leads})'
@@ -166,11 +177,24 @@ def _year_total(figure: str, kind: Kind, r: int, first: str, last: str, total: s
     return f'=IF(COUNT({span})=0,"",SUM({span}))'
 
 
+def _right(look: Look) -> Look:
+    """``look`` aligned right: a word among the figures of a column of money."""
+    return replace(look, halign="right")
+
+
 def write_channels(book: Any, data: ExportData) -> None:
     """Six rows per channel (planned and actual spend, the variance, planned and actual
     leads, cost per lead), then the same for all channels together."""
     layout = CHANNELS_LAYOUT
-    sheet = _grid_sheet(book, layout, data, f"Marketing channels, {data.fiscal_year.label}")
+    now = data.months.index(data.current) if data.current in data.months else None
+    note = layout.note
+    if now is not None:
+        note += (
+            f" {data.current.short_label} is not over yet: its actual figures are so far and "
+            "are not set against its plan, so the year's over/under counts the months that "
+            "are over."
+        )
+    sheet = _grid_sheet(book, layout, data, f"Marketing channels, {data.fiscal_year.label}", note)
     cells = sheet.cells
     months = _month_letters(layout)
     first, last, total = months[0], months[-1], letter(layout.total_column)
@@ -186,8 +210,11 @@ def write_channels(book: Any, data: ExportData) -> None:
             r = rows[figure.key]
             look = cells.look_of(figure.kind, derived=figure.derived)
             if figure.derived:
-                values = [cells.formula(_channel_formulas(figure.key, c, rows), look)
-                          for c in months]  # fmt: skip
+                values = [
+                    cells.formula(_channel_formulas(figure.key, c, rows, n == now),
+                                  _right(look) if n == now else look)
+                    for n, c in enumerate(months)
+                ]  # fmt: skip
                 key = None
             else:
                 values = [cells.cell(getattr(m, figure.key), look) for m in figures]
@@ -206,13 +233,17 @@ def write_channels(book: Any, data: ExportData) -> None:
     for figure in CHANNEL_FIGURES:
         look = cells.look_of(figure.kind, bold=True)
         values = []
-        for c in [*months, total]:
+        for n, c in enumerate([*months, total]):
             labels, column = f"$C${top}:$C${bottom}", f"{c}${top}:{c}${bottom}"
             summed = f'SUMIF({labels},"{figure.label}",{column})'
             if figure.key in ("planned_spend", "planned_leads"):
                 text = f"={summed}"
             elif figure.key == "cost_per_lead":
                 text = _channel_formulas(figure.key, c, totals)
+            elif figure.key == "spend_variance" and n == now:
+                text = _channel_formulas(figure.key, c, totals, in_progress=True)
+                values.append(cells.formula(text, _right(look)))
+                continue
             elif figure.key == "spend_variance":
                 # Each channel's own variance (blank without actuals), as the planner does.
                 text = f'=IF({c}{totals["actual_spend"]}="","",{summed})'

@@ -4,7 +4,7 @@ quarter, the open pipeline by stage, and three native charts.
 Every figure here is a formula over the other sheets (Targets, Channels, Actuals,
 Pipeline), so it follows the owner's edits in Excel. Variances follow the planner's rule:
 a month is compared once it is complete and has actual sales; the month in progress
-shows its sales "so far" but no variance.
+shows its sales and marketing spend "so far" but no variance.
 """
 
 from __future__ import annotations
@@ -151,12 +151,17 @@ def write_summary(book: Any, data: ExportData) -> None:
         if month < data.current:
             variance = cells.formula(f'=IF(C{r}="","",C{r}-B{r})', derived_money)
             percent_of = cells.formula(f'=IF(OR(D{r}="",N(B{r})=0),"",D{r}/B{r})', percent)
+        # Nor is the spend of the month in progress set against its budget (the Channels
+        # sheet says "not over yet" there; the quarter and year add the other months).
+        spend_variance = None
+        if month != data.current:
+            spend_variance = cells.formula(f"={ch}{totals['spend_variance']}", derived_money)
         sheet.add([
             cells.text(label), cells.formula(f"={TARGETS}!{c}{targets_row}", money),
             cells.formula(_actual_formula(month.year, month.month), money), variance, percent_of,
             cells.formula(f"={ch}{totals['planned_spend']}", money),
             cells.formula(f"={ch}{totals['actual_spend']}", money),
-            cells.formula(f"={ch}{totals['spend_variance']}", derived_money),
+            spend_variance,
             cells.formula(f"={ch}{totals['planned_leads']}", count),
             cells.formula(f"={ch}{totals['actual_leads']}", count),
         ])  # fmt: skip

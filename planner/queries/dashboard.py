@@ -196,13 +196,17 @@ def revenue_view(plan: Plan, period: PeriodRange, *, today: dt.date) -> RevenueV
 @dataclass(frozen=True, slots=True)
 class ChannelSpend:
     """One channel over the period: its budget, what it really cost (None: nothing
-    recorded) and the budget of the months whose spend is recorded."""
+    recorded) and the budget of the months whose spend is recorded; then the same two
+    over the period's complete months only (``MarketingView.complete``), which is what
+    budget and spend are compared over."""
 
     channel_id: int
     name: str
     budget: Decimal
     actual: Decimal | None
     budget_compared: Decimal
+    complete_budget: Decimal
+    complete_actual: Decimal | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +232,15 @@ class MarketingView:
     # What the deals said about the channels, this year and last: handed back through
     # ``marketing_view(reuse=...)`` while only channel figures change.
     deals: tuple[DealResults, DealResults | None]
+    # The month in progress is not over: its actual figures are "so far" and are never
+    # set against its plan. ``complete`` are the period's months before it (all of them
+    # once the period is over), ``compared`` all channels over those months only: what
+    # budget and spend, planned and actual leads are compared over. ``in_progress`` is
+    # the month in progress when the period holds it, ``so_far`` its figures.
+    complete: tuple[Month, ...]
+    compared: Figures
+    in_progress: Month | None
+    so_far: Figures | None
 
     @property
     def cost_per_lead_change_pct(self) -> Decimal | None:
@@ -247,6 +260,8 @@ def marketing_view(
     figures changed (the deal reads are most of the cost on a big plan)."""
     picked = period.months
     fy = period.fiscal_year
+    current = Month.of(today)
+    complete = [m for m in picked if m < current]
     known_now, known_before = (None, None) if reuse is None else reuse.deals
     if known_now is not None and known_now.fiscal_year != fy:
         known_now = known_before = None
@@ -256,10 +271,11 @@ def marketing_view(
     for row in rows[:-1]:
         f = _months_of(row.monthly, list(row.months), picked)
         if row.channel_id is not None and (f.planned_spend or f.actual_spend is not None):
+            done = _months_of(row.monthly, list(row.months), complete)
             channels.append(
                 ChannelSpend(
                     row.channel_id, row.name, f.planned_spend, f.actual_spend,
-                    f.planned_spend_compared,
+                    f.planned_spend_compared, done.planned_spend, done.actual_spend,
                 )
             )  # fmt: skip
     everything = rows[-1]
@@ -269,7 +285,11 @@ def marketing_view(
         if m in period
     )
     figures = _months_of(everything.monthly, list(everything.months), picked)
-    current = Month.of(today)
+    compared = _months_of(everything.monthly, list(everything.months), complete)
+    in_progress = current if current in period else None
+    so_far = None
+    if in_progress is not None:
+        so_far = _months_of(everything.monthly, list(everything.months), [in_progress])
     begun = [m for m in picked if m <= current]
     year_earlier = None
     then = None
@@ -278,7 +298,10 @@ def marketing_view(
         before = channel_metrics(plan, fy + -1, today=today, deals=then)[-1]
         shifted = [m + -12 for m in begun]
         year_earlier = _months_of(before.monthly, list(before.months), shifted)
-    return MarketingView(period, tuple(channels), leads, figures, year_earlier, (now, then))
+    return MarketingView(
+        period, tuple(channels), leads, figures, year_earlier, (now, then), tuple(complete),
+        compared, in_progress, so_far,
+    )  # fmt: skip
 
 
 # -- pipeline --------------------------------------------------------------------------------

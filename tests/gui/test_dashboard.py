@@ -143,16 +143,37 @@ def test_marketing_charts_and_funnel_plot_the_plans_numbers(
     qtbot: QtBot, ops: PlanOperations, db: sqlite3.Connection
 ) -> None:
     tab = open_tab(qtbot, DashboardTab, ops)
+    # Budget against spend of the complete months (Jan to Oct): November is not over, so
+    # its spend so far is never set against its whole budget (the note tells it).
     rows = db.execute(
         "SELECT c.name, sum(cm.planned_spend_minor), sum(cm.actual_spend_minor) "
         "FROM channel_month cm JOIN channel c ON c.id = cm.channel_id "
-        "WHERE cm.month BETWEEN '2026-01' AND '2026-12' GROUP BY c.id ORDER BY c.position"
+        "WHERE cm.month BETWEEN '2026-01' AND '2026-10' GROUP BY c.id ORDER BY c.position"
     ).fetchall()
     spend = tab.spend_chart
     assert spend.categories() == [name for name, _b, _a in rows]
     assert spend.series()[charts.BUDGET] == [b / 100 for _n, b, _a in rows]
     assert spend.series()[charts.SPENT] == [a / 100 for _n, _b, a in rows]
     assert spend.series_info(charts.BUDGET)["color"] != spend.series_info(charts.SPENT)["color"]
+    budget = Decimal(sum(b for _n, b, _a in rows)) / 100
+    spent = Decimal(sum(a for _n, _b, a in rows)) / 100
+    november = db.execute(
+        "SELECT sum(planned_spend_minor), sum(actual_spend_minor) FROM channel_month "
+        "WHERE month = '2026-11'"
+    ).fetchone()
+    year_budget = one(
+        db, "SELECT sum(planned_spend_minor) FROM channel_month WHERE month LIKE '2026-%'"
+    )
+    assert november[1] is not None and november[1] < november[0]  # it would look "under"
+    money = [EUR.money(Decimal(minor) / 100) for minor in (*november, year_budget)]
+    assert spent < budget  # the sample's complete months came in under budget
+    under = (budget - spent) * 100 / budget
+    assert tab.panels[2].note.text() == (
+        f"Jan 2026 to Oct 2026: spent {EUR.money(spent)} of the "
+        f"{EUR.money(budget)} budgeted. That is {EUR.percent(under)} under "
+        f"budget. Nov 2026 is not over yet, so the bars leave it out: {money[1]} spent so far "
+        f"of its {money[0]} budget. The budget for FY 2026 as a whole is {money[2]}."
+    )
     leads = db.execute(
         "SELECT sum(planned_leads), sum(actual_leads) FROM channel_month "
         "WHERE month BETWEEN '2026-01' AND '2026-12' GROUP BY month ORDER BY month"
@@ -160,6 +181,12 @@ def test_marketing_charts_and_funnel_plot_the_plans_numbers(
     assert tab.leads_chart.series()[charts.PLANNED_LEADS] == [p for p, _a in leads]
     assert tab.leads_chart.series()[charts.ACTUAL_LEADS] == [a for _p, a in leads]
     assert tab.leads_chart.value_format().kind == "count"
+    done = leads[:10]  # the note compares the complete months only
+    assert tab.panels[3].note.text() == (
+        f"To the end of Oct 2026: {EUR.count(sum(a for _p, a in done))} leads against "
+        f"{EUR.count(sum(p for p, _a in done))} planned for the same months. Nov 2026 is not "
+        "over yet: its bar shows the figure so far."
+    )
     stages = db.execute(
         "SELECT s.name, count(d.id), coalesce(sum(d.amount_minor), 0) FROM stage s "
         "LEFT JOIN deal d ON d.stage_id = s.id AND d.status = 'open' "
@@ -186,7 +213,10 @@ def test_marketing_charts_and_funnel_plot_the_plans_numbers(
     at_bottom = QPointF(box.center().x(), box.bottom() - row / 2)
     assert tab.funnel.hover_text(at_bottom) == tab.funnel.step_text(last)
     assert tab.funnel.hover_text(QPointF(box.left() - 5, box.top() - 5)) == ""
-    spent = sum(a for _n, _b, a in rows) / 100
+    # The tile's cost per lead is a ratio, not a variance: November's spend and leads so
+    # far count on both sides of it.
+    spent = one(db, "SELECT sum(actual_spend_minor) FROM channel_month WHERE month LIKE '2026-%'")
+    spent /= 100
     lead_count = sum(a or 0 for _p, a in leads)
     assert tab.cost_per_lead.value.text() == EUR.money(
         Decimal(repr(spent / lead_count)).quantize(Decimal("0.01"))

@@ -19,10 +19,12 @@ import openpyxl  # type: ignore[import-untyped]
 import pytest
 
 from planner.db.plan import Plan, open_plan
+from planner.domain.periods import Month
 from planner.io.excel_export import export_workbook
 from planner.io.workbook_layout import ACTUALS_LAYOUT, PIPELINE_LAYOUT, TARGETS_LAYOUT
 from planner.queries import deals, offerings, pipeline_figures, plan_vs_actual, segments
 from planner.queries.channel_metrics import channel_metrics
+from planner.queries.channels import compared_periods
 from planner.queries.pipeline_forecast import forecast_outlook
 from planner.queries.targets import revenue_to_date
 from planner.sample import write_sample
@@ -140,7 +142,45 @@ def test_channel_totals_match_the_planner(computed: tuple[Plan, Any, Any]) -> No
         row[2]: row[-1] for row in sheet.iter_rows(values_only=True) if row[1] == "All channels"
     }
     assert amount(totals["Cost per lead"]) == year.cost_per_lead_actual
-    assert amount(totals["Spend over (+) / under (-) budget"]) == year.spend_variance
+    assert year.spend_variance is not None  # the whole year, November so far included
+
+
+def test_spend_variances_compare_complete_months(computed: tuple[Plan, Any, Any]) -> None:
+    """November (in progress) has spend so far but no over/under, on the Channels sheet
+    and the Summary; the year's over/under counts the complete months only, as the
+    Channels tab does (``compared_periods``)."""
+    plan, book, _ = computed
+    current = Month.of(SAMPLE_TODAY)
+    label = "Spend over (+) / under (-) budget"
+    found = {
+        row[1]: row[3:16] for row in book["Channels"].iter_rows(values_only=True)
+        if row[2] == label
+    }  # fmt: skip
+    checked = 0
+    for channel in channel_metrics(plan, 2026, today=SAMPLE_TODAY):
+        if channel.name not in found:  # an archived channel with deals but no figures
+            continue
+        compared = compared_periods(channel, current)
+        cells = found[channel.name]
+        for n, month in enumerate(channel.months):
+            if month == current and channel.monthly[n].actual_spend is not None:
+                assert cells[n] == "not over yet", channel.name
+            else:
+                assert amount(cells[n]) == compared[n].spend_variance, (channel.name, month)
+        assert amount(cells[12]) == compared[-1].spend_variance, channel.name
+        checked += 1
+    assert checked == len(found)
+    everything = channel_metrics(plan, 2026, today=SAMPLE_TODAY)[-1]
+    assert everything.monthly[10].actual_spend is not None  # November has spend so far
+    compared = compared_periods(everything, current)
+    assert compared[-1].spend_variance != everything.year.spend_variance
+    rows = summary_rows(book)
+    for line, figures in zip(plan_vs_actual(plan, 2026, today=SAMPLE_TODAY),
+                             [*compared[:3], compared[12], *compared[3:6], compared[13],
+                              *compared[6:9], compared[14], *compared[9:12], compared[15],
+                              compared[16]], strict=True):  # fmt: skip
+        assert amount(rows[line.label][7]) == figures.spend_variance, line.label
+    assert rows["Nov 2026 (so far)"][7] in (None, "")
 
 
 def test_pipeline_weighted_values_match(computed: tuple[Plan, Any, Any]) -> None:

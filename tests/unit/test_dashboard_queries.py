@@ -176,6 +176,59 @@ def test_marketing_by_channel_and_month(sample_plan: Any, db: sqlite3.Connection
     ).quantize(Decimal("0.1"))
 
 
+def test_marketing_compares_the_complete_months_only(
+    sample_plan: Any, db: sqlite3.Connection
+) -> None:
+    """November is in progress: its spend and leads so far are kept apart, never set
+    against its whole month's budget and plan; October alone is compared in Q4."""
+    view = marketing_view(sample_plan, Q4, today=SAMPLE_TODAY)
+    assert view.complete == (Month(2026, 10),) and view.in_progress == Month(2026, 11)
+    per_channel = {
+        name: (money(budget), None if spent is None else money(spent))
+        for name, budget, spent in db.execute(
+            "SELECT c.name, sum(cm.planned_spend_minor), sum(cm.actual_spend_minor) "
+            "FROM channel_month cm JOIN channel c ON c.id = cm.channel_id "
+            "WHERE cm.month = '2026-10' GROUP BY c.id"
+        )
+    }
+    assert {c.name: (c.complete_budget, c.complete_actual) for c in view.channels} == per_channel
+
+    def sums(month: str) -> tuple[Decimal, Decimal, int, int]:
+        planned, spent, leads_planned, leads = db.execute(
+            "SELECT sum(planned_spend_minor), sum(actual_spend_minor), sum(planned_leads), "
+            "sum(actual_leads) FROM channel_month WHERE month = ?",
+            (month,),
+        ).fetchone()
+        return money(planned), money(spent), leads_planned, leads
+
+    planned, spent, leads_planned, leads = sums("2026-10")
+    compared = view.compared
+    assert (compared.planned_spend, compared.actual_spend) == (planned, spent)
+    assert compared.spend_variance == spent - planned
+    assert (compared.planned_leads_compared, compared.actual_leads) == (leads_planned, leads)
+    planned, spent, leads_planned, leads = sums("2026-11")
+    assert view.so_far is not None
+    assert (view.so_far.planned_spend, view.so_far.actual_spend) == (planned, spent)
+    assert spent < planned  # set against its budget it would read as an underspend
+    assert (view.so_far.planned_leads, view.so_far.actual_leads) == (leads_planned, leads)
+    # The whole period's figures still hold everything recorded, November so far included.
+    assert compared.actual_spend is not None
+    assert view.figures.actual_spend == compared.actual_spend + spent
+
+
+def test_marketing_of_a_past_or_unstarted_period(sample_plan: Any) -> None:
+    q3 = PeriodRange.quarter(FiscalQuarter(FY, 3))
+    past = marketing_view(sample_plan, q3, today=SAMPLE_TODAY)
+    assert past.complete == tuple(q3.months) and past.in_progress is None
+    assert past.so_far is None and past.compared == past.figures
+    assert all(c.complete_budget == c.budget for c in past.channels)
+    # On 5 October nothing of Q4 is over: nothing is compared, October is so far.
+    early = marketing_view(sample_plan, Q4, today=SAMPLE_TODAY.replace(month=10, day=5))
+    assert early.complete == () and early.in_progress == Month(2026, 10)
+    assert early.compared.actual_spend is None and early.compared.planned_spend == 0
+    assert early.so_far is not None and early.so_far.actual_spend is not None
+
+
 def test_pipeline_funnel_and_win_rate(sample_plan: Any, db: sqlite3.Connection) -> None:
     view = pipeline_view(sample_plan, Q4, today=SAMPLE_TODAY)
     stages = db.execute(

@@ -166,6 +166,17 @@ def test_channels_grid_holds_each_figure(book: Any, exported: tuple[Plan, Path])
         sheet.cell(variance, 4).value
         == f'=IF(D{variance - 1}="","",D{variance - 1}-D{variance - 2})'
     )
+    # November is in progress: no over/under, so the year total compares Jan to Oct only.
+    nov = layout.month_column(10)
+    assert sheet.cell(layout.header_row, nov).value.date() == SAMPLE_TODAY.replace(day=1)
+    assert sheet.cell(variance, nov).value == f'=IF(N{variance - 1}="","","not over yet")'
+    assert sheet.cell(variance, nov).alignment.horizontal == "right"
+    assert sheet.cell(variance, nov - 1).value.endswith(f"M{variance - 1}-M{variance - 2})")
+    channel_count = len({r.channel_id for r in rows})
+    all_channels = layout.first_data_row + channel_count * len(CHANNEL_FIGURES) + 1 + 2
+    assert sheet.cell(all_channels, 3).value == CHANNEL_FIGURES[2].label
+    assert sheet.cell(all_channels, nov).value == f'=IF(N{all_channels - 1}="","","not over yet")'
+    assert "Nov 2026 is not over yet" in sheet.cell(2, 2).value
 
 
 def test_pipeline_lists_every_deal(book: Any, exported: tuple[Plan, Path]) -> None:
@@ -241,6 +252,8 @@ def test_summary_is_formulas_over_the_other_sheets(book: Any) -> None:
     assert sheet.cell(jan, 4).value == f'=IF(C{jan}="","",C{jan}-B{jan})'
     so_far = labels.index("Nov 2026 (so far)") + 1
     assert sheet.cell(so_far, 4).value is None  # the month in progress shows no variance
+    assert sheet.cell(so_far, 8).value is None  # nor does its marketing spend
+    assert sheet.cell(so_far - 1, 8).value.startswith("=Channels!M")
     q1 = labels.index("Q1 FY 2026") + 1
     assert sheet.cell(q1, 2).value == f"=SUM(B{jan}:B{jan + 2})"
     assert sheet.cell(jan, 6).value.startswith("=Channels!D")

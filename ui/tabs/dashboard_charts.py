@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from planner.domain.periods import Month
+from planner.queries.channel_metrics import Figures
 from planner.queries.dashboard import MarketingView, PipelineView, RevenueView
 from ui.charts import ChartView
 from ui.charts.axes import month_label, month_labels, period_label
@@ -166,34 +167,89 @@ def plot_cumulative(chart: ChartView, view: RevenueView, currency: str, fmt: For
     return " ".join(parts)
 
 
+def _span(months: tuple[Month, ...]) -> str:
+    """ "Jan 2026 to Oct 2026" (or one month): the complete months a note speaks of."""
+    first, last = month_label(months[0]), month_label(months[-1])
+    return first if first == last else f"{first} to {last}"
+
+
+def _spend_variance(f: Figures, fmt: Formats) -> str:
+    """How far spend was over or under the budget of the months with spending entered."""
+    variance, pct = f.spend_variance, f.spend_variance_pct
+    if variance is None or pct is None:
+        return ""
+    way = "over" if variance > 0 else "under"
+    if f.planned_spend_compared == f.planned_spend:
+        return f" That is {fmt.percent(abs(pct))} {way} budget."
+    return (
+        f" The months with spending entered had a budget of "
+        f"{fmt.money(f.planned_spend_compared)}: {fmt.percent(abs(pct))} {way}."
+    )
+
+
+def _in_progress(view: MarketingView, fmt: Formats, compared: bool) -> str:
+    """What the month in progress has cost so far (it is never set against its budget)."""
+    month, so_far = view.in_progress, view.so_far
+    if month is None or so_far is None:
+        return ""
+    left_out = "so the bars leave it out" if compared else "so its spending is not compared yet"
+    spent = (
+        f"{fmt.money(so_far.actual_spend)} spent so far"
+        if so_far.actual_spend is not None
+        else "no spending entered yet"
+    )
+    return (
+        f" {month_label(month)} is not over yet, {left_out}: {spent} of its "
+        f"{fmt.money(so_far.planned_spend)} budget."
+    )
+
+
 def plot_spend(chart: ChartView, view: MarketingView, currency: str, fmt: Formats) -> str:
-    """Budget against actual spend, channel by channel."""
-    chart.set_categories([c.name for c in view.channels])
-    chart.set_value_kind("money", currency)
-    _add(chart, "bars", BUDGET, [c.budget for c in view.channels], "budget", group=0, groups=2)
-    _add(chart, "bars", SPENT, [c.actual for c in view.channels], "actual", group=1, groups=2)
-    f = view.figures
+    """Budget against actual spend, channel by channel, over the period's complete months:
+    the month in progress is not over, so its spend so far is told in the note, never set
+    against its whole month's budget (as on the tiles and the Channels tab). A period with
+    no complete month yet shows its budget alone."""
     label = period_label(view.period)
+    if view.complete:
+        shown = [c for c in view.channels if c.complete_budget or c.complete_actual is not None]
+        budget = [c.complete_budget for c in shown]
+        spent = [c.complete_actual for c in shown]
+    else:
+        shown = list(view.channels)
+        budget, spent = [c.budget for c in shown], [None for _ in shown]
+    chart.set_categories([c.name for c in shown])
+    chart.set_value_kind("money", currency)
+    _add(chart, "bars", BUDGET, budget, "budget", group=0, groups=2)
+    _add(chart, "bars", SPENT, spent, "actual", group=1, groups=2)
     if not view.channels:
         return "Plan your channels' budgets on the Channels tab to see them here."
+    whole = view.figures.planned_spend
+    if not view.complete:
+        return (f"Budget for {label}: {fmt.money(whole)}." + _in_progress(view, fmt, False)).strip()
+    f = view.compared
+    over = len(view.complete) == len(view.period.months)
+    if over:
+        if f.actual_spend is None:
+            return f"Budget for {label}: {fmt.money(whole)}. No spending entered."
+        text = f"Spent {fmt.money(f.actual_spend)} of the {fmt.money(whole)} budgeted for {label}."
+        return text + _spend_variance(f, fmt)
+    span = _span(view.complete)
     if f.actual_spend is None:
-        return f"Budget for {label}: {fmt.money(f.planned_spend)}. No spending entered yet."
-    text = (
-        f"Spent {fmt.money(f.actual_spend)} of the {fmt.money(f.planned_spend)} budgeted "
-        f"for {label}."
-    )
-    variance, pct = f.spend_variance, f.spend_variance_pct
-    if variance is not None and pct is not None:
-        way = "over" if variance > 0 else "under"
-        text += (
-            f" The months with spending entered had a budget of "
-            f"{fmt.money(f.planned_spend_compared)}: {fmt.percent(abs(pct))} {way}."
+        text = f"{span}: budget {fmt.money(f.planned_spend)}, no spending entered."
+    else:
+        text = (
+            f"{span}: spent {fmt.money(f.actual_spend)} of the "
+            f"{fmt.money(f.planned_spend)} budgeted." + _spend_variance(f, fmt)
         )
-    return text
+    return (
+        text + _in_progress(view, fmt, True)
+        + f" The budget for {label} as a whole is {fmt.money(whole)}."
+    )  # fmt: skip
 
 
 def plot_leads(chart: ChartView, view: MarketingView, fmt: Formats, current: Month) -> str:
-    """Planned against actual leads of all channels, month by month."""
+    """Planned against actual leads of all channels, month by month. The note compares
+    the complete months only: the month in progress has its leads so far."""
     months = [m.month for m in view.leads]
     chart.set_categories(month_labels(months))
     chart.set_value_kind("count", label="Leads")
@@ -201,13 +257,15 @@ def plot_leads(chart: ChartView, view: MarketingView, fmt: Formats, current: Mon
     _add(chart, "bars", PLANNED_LEADS, planned, "plan", group=0, groups=2)
     actual = [m.actual for m in view.leads]
     _add(chart, "bars", ACTUAL_LEADS, actual, "actual", group=1, groups=2)
-    f = view.figures
+    f = view.compared
     text = ""
     if f.actual_leads is not None:
         text = (
             f"{fmt.count(f.actual_leads)} leads against {fmt.count(f.planned_leads_compared)} "
             "planned for the same months."
         )
+        if len(view.complete) < len(view.period.months):
+            text = f"To the end of {month_label(view.complete[-1])}: {text}"
     return (text + _so_far(months, current)).strip()
 
 
