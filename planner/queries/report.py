@@ -29,6 +29,7 @@ from planner.db.plan import Plan
 from planner.domain.money import from_minor
 from planner.domain.periods import FiscalQuarter, Month
 from planner.queries.channel_metrics import ALL_CHANNELS, Figures, channel_metrics
+from planner.queries.channels import compared_periods
 from planner.queries.forecast import RevenueForecast, revenue_forecast
 from planner.queries.profile import fiscal_years, profile_summary
 from planner.queries.report_highlights import highlights
@@ -67,11 +68,19 @@ class OfferingLine:
 
 @dataclass(frozen=True, slots=True)
 class ChannelLine:
-    """A channel (or all channels) over the quarter."""
+    """A channel (or all channels) over the quarter. ``compared`` is what its variances
+    (spent against budget, leads against plan) are worked out from: the same figures, but
+    in a quarter not over yet the month in progress is left out of them, as everywhere in
+    the app (``planner.queries.channels.compared_periods``)."""
 
     name: str
     figures: Figures
     is_total: bool = False
+    compared: Figures | None = None
+
+    @property
+    def variances(self) -> Figures:
+        return self.figures if self.compared is None else self.compared
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,13 +246,15 @@ def _offering_lines(plan: Plan, quarter: FiscalQuarter, today: dt.date) -> tuple
 
 def _channel_lines(plan: Plan, quarter: FiscalQuarter, today: dt.date) -> tuple[ChannelLine, ...]:
     rows = channel_metrics(plan, quarter.fiscal_year, today=today)
+    current = Month.of(today)
     lines = []
     for row in rows:
         figures = row.quarterly[quarter.number - 1]
+        compared = compared_periods(row, current)[12 + quarter.number - 1]
         used = figures.planned_spend or figures.actual_spend or figures.planned_leads
         if row.is_total or used or figures.actual_leads or figures.deals_won:
             name = ALL_CHANNELS if row.is_total else row.name
-            lines.append(ChannelLine(name, figures, row.is_total))
+            lines.append(ChannelLine(name, figures, row.is_total, compared))
     return tuple(lines)
 
 

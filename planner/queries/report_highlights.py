@@ -84,10 +84,12 @@ def _year_sentence(r: QuarterReport) -> str | None:
 
 
 def _marketing_sentence(r: QuarterReport) -> str | None:
-    total = next((c.figures for c in r.channels if c.is_total), None)
-    if total is None or total.actual_spend is None:
+    line = next((c for c in r.channels if c.is_total), None)
+    if line is None or line.figures.actual_spend is None:
         return None
-    text = f"Marketing cost {money_text(total.actual_spend, r.currency)}"
+    # Against budget and plan: the months that are over (``ChannelLine.compared``).
+    total = line.variances
+    text = f"Marketing cost {money_text(line.figures.actual_spend, r.currency)}"
     pct = total.spend_variance_pct
     if pct is not None and round(pct) != 0:
         text += f", {_whole_pct(pct)} {'over' if pct > 0 else 'under'} budget"

@@ -209,3 +209,32 @@ def test_an_empty_plan_still_reports_in_plain_words(empty_plan: Plan) -> None:
     assert report.highlights[0].startswith("No actual sales are recorded for Q3 FY 2026")
     assert report.next_total.forecast is None  # no history to forecast from
     assert report.pipeline_total.deals == 0
+
+
+def test_a_quarter_not_over_compares_only_its_complete_months(sample: Any) -> None:
+    # Q4 2026 on 23 November: November's spend and leads so far are shown, but set against
+    # budget and plan only October is (the month in progress is never a variance).
+    from planner.db.plan import open_plan
+
+    path, _ = sample
+    q4 = FiscalQuarter(FiscalYear(2026, 1), 4)
+    with open_plan(path) as plan:
+        report = quarter_report(plan, q4, today=SAMPLE_TODAY)
+    total = next(c for c in report.channels if c.is_total)
+    [(spent, planned, leads, planned_leads)] = rows(
+        path,
+        "SELECT sum(actual_spend_minor), sum(planned_spend_minor), sum(actual_leads), "
+        "sum(planned_leads) FROM channel_month WHERE month = '2026-10' "
+        "AND actual_spend_minor IS NOT NULL",
+    )
+    [(spent_so_far,)] = rows(
+        path,
+        "SELECT sum(actual_spend_minor) FROM channel_month WHERE month IN ('2026-10', '2026-11')",
+    )
+    assert total.figures.actual_spend == cents(spent_so_far)  # what was spent, so far
+    compared = total.variances
+    assert compared.actual_spend == cents(spent)
+    assert compared.spend_variance == cents(spent - planned)
+    assert compared.actual_leads == leads and compared.planned_leads_compared == planned_leads
+    sentence = next(h for h in report.highlights if h.startswith("Marketing cost"))
+    assert f"brought {leads:,} leads against {planned_leads:,} planned" in sentence

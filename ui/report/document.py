@@ -297,7 +297,7 @@ def _marketing(flow: Flow, report: QuarterReport, words: Words) -> None:
         ros = None if f.return_on_spend is None else words.cents(f.return_on_spend)
         rows.append(Row(
             [c.name, words.whole(f.planned_spend), words.whole(f.actual_spend),
-             words.pct(f.spend_variance_pct), words.count(f.planned_leads),
+             words.pct(c.variances.spend_variance_pct), words.count(f.planned_leads),
              words.count(f.actual_leads), words.cents(f.cost_per_lead_actual),
              words.whole(f.revenue_won), DASH if ros is None else f"{ros}\u00d7"],
             RowKind.TOTAL if c.is_total else RowKind.NORMAL,
