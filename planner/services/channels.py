@@ -16,7 +16,8 @@ follow the targets' rule. Every figure of a locked month is refused with the loc
 sentence, typed, pasted, filled or imported (``SetMonthFigure`` asks again when applied,
 so a workbook import or a redo after locking cannot slip past). Like the yearly target,
 a spread keeps the locked months' figures and shares the rest out over the open months,
-and a copy from last year leaves locked months as they are.
+and a copy from last year leaves locked months as they are. A channel with figures in a
+locked month cannot be deleted either (it can be archived): ``check_channel_deletable``.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from planner.domain.spread import SpreadError, spread_by_shape, spread_evenly
 from planner.services.commands import Change, Command, CompositeCommand, InsertRow, UpdateFields
 from planner.services.edit import field_rule, validate_field
 from planner.services.errors import NotFoundError, ValidationError
-from planner.services.locks import check_unlocked, is_locked, locked_message
+from planner.services.locks import check_deletable, check_unlocked, is_locked, locked_message
 from planner.services.records import DeleteRecord, SetLinks
 
 # The figures of a month, in the order the grid shows them.
@@ -92,8 +93,9 @@ def add_channel(uow: UnitOfWork, name: str = "", kind: str = "Other") -> InsertR
 def describe_channel_dependents(uow: UnitOfWork, channel_id: int) -> str:
     """What deleting the channel touches, in sentences for the question asked first
     ("Its 24 months of figures and its links to 2 segments go with it. The 12 deals that
-    came from it stay, without a source channel."); empty when nothing depends on it."""
-    _channel(uow, channel_id)
+    came from it stay, without a source channel."); empty when nothing depends on it.
+    Refused (``ValidationError``) before anything is asked when it cannot be deleted."""
+    check_channel_deletable(uow, channel_id)
 
     def count(model: type[Base]) -> int:
         column = model.__table__.c.channel_id
@@ -126,11 +128,40 @@ def describe_channel_dependents(uow: UnitOfWork, channel_id: int) -> str:
     return " ".join(sentences)
 
 
-def delete_channel(uow: UnitOfWork, channel_id: int) -> DeleteRecord:
+def check_channel_deletable(uow: UnitOfWork, channel_id: int) -> None:
+    """Refuse deleting a channel with figures in a locked month: its months go with it, and
+    locked months are closed books. A figure is a planned spend or lead count other than
+    zero, or any actual recorded (zero included); a locked month's row that holds nothing
+    shows as empty and may go."""
+    channel = _channel(uow, channel_id)
+    first = uow.session.scalar(
+        select(func.min(ChannelMonth.month)).where(
+            ChannelMonth.channel_id == channel_id,
+            (ChannelMonth.planned_spend_minor != 0)
+            | (ChannelMonth.planned_leads != 0)
+            | ChannelMonth.actual_spend_minor.is_not(None)
+            | ChannelMonth.actual_leads.is_not(None),
+        )
+    )
+    check_deletable(uow, channel.name, [first], "Archive it instead")
+
+
+@dataclass
+class DeleteChannel(DeleteRecord):
+    """``DeleteRecord`` that asks the lock again when applied, so a redo after months were
+    locked cannot remove their figures."""
+
+    def apply(self, uow: UnitOfWork) -> None:
+        check_channel_deletable(uow, self.key)
+        super().apply(uow)
+
+
+def delete_channel(uow: UnitOfWork, channel_id: int) -> DeleteChannel:
     """Delete the channel with its monthly figures and links; its deals keep existing
-    without a source channel. Undo restores all of it."""
-    _channel(uow, channel_id)
-    return DeleteRecord(Channel, channel_id, "Delete Channel", _DELETE_CHANGES)
+    without a source channel. Undo restores all of it. Refused when it has figures in a
+    locked month (``check_channel_deletable``)."""
+    check_channel_deletable(uow, channel_id)
+    return DeleteChannel(Channel, channel_id, "Delete Channel", _DELETE_CHANGES)
 
 
 def archive_channel(uow: UnitOfWork, channel_id: int, archived: bool = True) -> UpdateFields:

@@ -5,6 +5,10 @@ and promote them.
 Each function validates its input, reads what it needs from the unit of work and returns
 one command (not yet applied) that ``PlanOperations.run`` applies as one undo step. Field
 edits of the 4Ps themselves go through ``planner.services.edit.change_field``.
+
+An offering with targets or actual sales in a locked month (Targets > "Lock months…")
+cannot be deleted: its targets would go with it and its actual sales would no longer name
+it, which changes closed books. It can be archived instead (``check_offering_deletable``).
 """
 
 from __future__ import annotations
@@ -16,11 +20,20 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
-from planner.db.models import Channel, Offering, OfferingChannel, Segment, SegmentOffering
+from planner.db.models import (
+    ActualSale,
+    Channel,
+    Offering,
+    OfferingChannel,
+    Segment,
+    SegmentOffering,
+    Target,
+)
 from planner.db.plan import UnitOfWork
 from planner.services.commands import Change, InsertRow, UpdateFields
 from planner.services.edit import clean_text, field_rule, money
 from planner.services.errors import NotFoundError, ValidationError
+from planner.services.locks import check_deletable
 from planner.services.records import DeleteRecord, SetLinks, dependents, describe_dependents
 
 # Deleting an offering can touch every part of the plan that names it.
@@ -226,15 +239,45 @@ def duplicate_offering(uow: UnitOfWork, offering_id: int) -> DuplicateOffering:
     return DuplicateOffering(offering_id, name)
 
 
-def delete_offering(uow: UnitOfWork, offering_id: int) -> DeleteRecord:
-    """Delete the offering; undo restores it with its targets, links and deals' mention."""
-    _offering(uow, offering_id)
-    return DeleteRecord(Offering, offering_id, "Delete Offering", DELETE_CHANGES)
+def check_offering_deletable(uow: UnitOfWork, offering_id: int) -> None:
+    """Refuse deleting an offering with figures in a locked month: a target other than
+    zero (deleted with it), or an actual sale recorded for it (which would lose its
+    offering)."""
+    offering = _offering(uow, offering_id)
+    planned = uow.session.scalar(
+        select(func.min(Target.month)).where(
+            Target.offering_id == offering_id,
+            (Target.revenue_minor != 0) | (func.coalesce(Target.units, 0) != 0),
+        )
+    )
+    actual = uow.session.scalar(
+        select(func.min(ActualSale.month)).where(ActualSale.offering_id == offering_id)
+    )
+    check_deletable(uow, offering.name, [planned, actual], "Archive it instead")
+
+
+@dataclass
+class DeleteOffering(DeleteRecord):
+    """``DeleteRecord`` that asks the lock again when applied, so a redo after months were
+    locked cannot change their figures."""
+
+    def apply(self, uow: UnitOfWork) -> None:
+        check_offering_deletable(uow, self.key)
+        super().apply(uow)
+
+
+def delete_offering(uow: UnitOfWork, offering_id: int) -> DeleteOffering:
+    """Delete the offering; undo restores it with its targets, links and deals' mention.
+    Refused when it has figures in a locked month (``check_offering_deletable``)."""
+    check_offering_deletable(uow, offering_id)
+    return DeleteOffering(Offering, offering_id, "Delete Offering", DELETE_CHANGES)
 
 
 def delete_question(uow: UnitOfWork, offering_id: int) -> str:
     """What to ask before deleting: "Delete 'Catering'? 12 deals will no longer name an
-    offering, and its 24 targets will be deleted. You can undo this." """
+    offering, and its 24 targets will be deleted. You can undo this." Refused
+    (``ValidationError``) before anything is asked when it cannot be deleted."""
+    check_offering_deletable(uow, offering_id)
     name = _offering(uow, offering_id).name
     counts = dependents(uow, Offering, offering_id)
     unlinked = {k: n for k, n in counts.items() if k in _UNLINKED}

@@ -4,20 +4,31 @@ offerings and channels that serve them.
 Each function validates its input inside a unit of work and returns a command (not yet
 applied) for ``execute`` or ``PlanOperations.run``; field edits (name, customers, shares...)
 go through ``planner.services.edit.change_field``. A deleted segment comes back on undo
-with the segment named on its deals, its targets and its links (``DeleteRecord``).
+with the segment named on its deals, its targets and its links (``DeleteRecord``). A
+segment with targets in a locked month cannot be deleted (``check_segment_deletable``):
+they would go with it, and locked months are closed books.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from planner.db.models import Channel, Offering, Segment, SegmentChannel, SegmentOffering
+from planner.db.models import (
+    Channel,
+    Offering,
+    Segment,
+    SegmentChannel,
+    SegmentOffering,
+    Target,
+)
 from planner.db.plan import UnitOfWork
 from planner.services.commands import Change, Command, CompositeCommand, InsertRow, UpdateFields
 from planner.services.edit import validate_field
 from planner.services.errors import NotFoundError, ValidationError
+from planner.services.locks import check_deletable
 from planner.services.records import (
     DeleteRecord,
     SetLinks,
@@ -73,16 +84,42 @@ def add_segment(uow: UnitOfWork, name: str | None = None) -> InsertRow:
     )
 
 
-def delete_segment(uow: UnitOfWork, segment_id: int) -> DeleteRecord:
-    """Delete a segment; undo restores it with its targets, its links and the deals naming it."""
-    _segment(uow, segment_id)
-    return DeleteRecord(Segment, segment_id, "Delete Segment", DELETE_CHANGES)
+def check_segment_deletable(uow: UnitOfWork, segment_id: int) -> None:
+    """Refuse deleting a segment with a target other than zero in a locked month (its
+    targets are deleted with it). Segments cannot be archived: unticking Targeted sets
+    one aside."""
+    segment = _segment(uow, segment_id)
+    first = uow.session.scalar(
+        select(func.min(Target.month)).where(
+            Target.segment_id == segment_id,
+            (Target.revenue_minor != 0) | (func.coalesce(Target.units, 0) != 0),
+        )
+    )
+    check_deletable(uow, segment.name, [first], "Untick Targeted to set it aside instead")
+
+
+@dataclass
+class DeleteSegment(DeleteRecord):
+    """``DeleteRecord`` that asks the lock again when applied, so a redo after months were
+    locked cannot remove their targets."""
+
+    def apply(self, uow: UnitOfWork) -> None:
+        check_segment_deletable(uow, self.key)
+        super().apply(uow)
+
+
+def delete_segment(uow: UnitOfWork, segment_id: int) -> DeleteSegment:
+    """Delete a segment; undo restores it with its targets, its links and the deals naming
+    it. Refused when it has targets in a locked month (``check_segment_deletable``)."""
+    check_segment_deletable(uow, segment_id)
+    return DeleteSegment(Segment, segment_id, "Delete Segment", DELETE_CHANGES)
 
 
 def segment_dependents(uow: UnitOfWork, segment_id: int) -> str:
     """What deleting the segment touches, for the question asked first: "12 deals and 3
-    channel links" (empty when nothing depends on it)."""
-    _segment(uow, segment_id)
+    channel links" (empty when nothing depends on it). Refused (``ValidationError``)
+    before anything is asked when it cannot be deleted."""
+    check_segment_deletable(uow, segment_id)
     return describe_dependents(dependents(uow, Segment, segment_id))
 
 

@@ -105,7 +105,7 @@ class ChannelActions:
         try:
             with self.ops.plan.uow() as uow:
                 detail = svc.describe_channel_dependents(uow, line.id)
-        except NotFoundError as exc:
+        except (ValidationError, NotFoundError) as exc:  # e.g. figures in locked months
             self.say(str(exc))
             return False
         text = f"Delete the channel “{line.channel.name}”?"

@@ -330,7 +330,7 @@ class MixTab(PlanTab):
         try:
             with self.ops.plan.uow() as uow:
                 question = delete_question(uow, row.id)
-        except NotFoundError as exc:
+        except (ValidationError, NotFoundError) as exc:  # e.g. figures in locked months
             self.ops.failed.emit(str(exc))
             return
         answer = QMessageBox.question(

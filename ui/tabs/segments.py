@@ -42,6 +42,7 @@ from planner.queries import (
     segments,
 )
 from planner.services.commands import Change
+from planner.services.errors import NotFoundError, ValidationError
 from planner.services.segments import (
     add_segment,
     delete_segment,
@@ -333,8 +334,12 @@ class SegmentsTab(PlanTab):
         segment = self.selected()
         if segment is None:
             return
-        with self.ops.plan.uow() as uow:
-            used_by = segment_dependents(uow, segment.id)
+        try:
+            with self.ops.plan.uow() as uow:
+                used_by = segment_dependents(uow, segment.id)
+        except (ValidationError, NotFoundError) as exc:  # e.g. targets in locked months
+            self.ops.failed.emit(str(exc))
+            return
         question = f"Delete the segment '{segment.name}'?"
         if used_by:
             question += (
