@@ -8,7 +8,6 @@ There is no Save: every change is committed to the plan file as it is made.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -361,10 +360,7 @@ class MainWindow(FileFlows):
         last = self.settings.get(opt.LAST_TAB)
         first = next((s for s in self.tab_specs if s.key == last), self.tab_specs[0])
         # Its numbers are read on a thread from now on, while the rest is built.
-        ops.first_read = read = first.start_first_read(plan)
-        thread = getattr(read, "thread", None)
-        if isinstance(thread, threading.Thread):
-            ops.reading_on(thread)
+        ops.first_read = first.start_first_read(ops)
         self._ops = ops
         self._undo_group.addStack(ops.undo_stack)
         self._undo_group.setActiveStack(ops.undo_stack)

@@ -380,8 +380,7 @@ def test_a_first_read_of_another_period_is_not_shown(
 ) -> None:
     from ui.tabs import dashboard_read
 
-    ops.first_read = read = dashboard_read.start_first_read(ops.plan)
-    ops.reading_on(read.thread)
+    ops.first_read = read = dashboard_read.start_first_read(ops)  # as the window does
     ops.period_state.set_period(Q3)  # the owner picked Q3 before the tab first showed
     tab = open_dashboard(qtbot, ops)
     qtbot.waitUntil(lambda: len(shown) == 1)

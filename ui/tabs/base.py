@@ -32,7 +32,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from planner.db.plan import Plan
 from planner.domain.periods import FiscalYear, PeriodRange
 from planner.queries import ProfileSummary, fiscal_years, profile_summary
 from planner.services.commands import Change
@@ -256,9 +255,9 @@ class TabSpec:
     module: str
     class_name: str
     key: str
-    # "module:function" taking the open plan and starting the tab's first read on a thread
-    # before the tab (or the rest of the window) is built; the tab takes it from
-    # ``PlanOperations.take_first_read``. Empty: the tab reads when first shown.
+    # "module:function" taking the open plan's ``PlanOperations`` and starting the tab's
+    # first read on a thread before the tab (or the rest of the window) is built; the tab
+    # takes it from ``PlanOperations.take_first_read``. Empty: the tab reads when shown.
     first_read: str = ""
 
     @property
@@ -266,13 +265,15 @@ class TabSpec:
         cls: type[PlanTab] = getattr(importlib.import_module(self.module), self.class_name)
         return cls
 
-    def start_first_read(self, plan: Plan) -> object | None:
-        """Start this tab's first read of ``plan`` (see ``first_read``), if it has one."""
+    def start_first_read(self, ops: PlanOperations) -> object | None:
+        """Start this tab's first read of the plan of ``ops`` (see ``first_read``), if any."""
         if not self.first_read:
             return None
         module, function = self.first_read.split(":")
-        start: Callable[[Plan], object] = getattr(importlib.import_module(module), function)
-        return start(plan)
+        start: Callable[[PlanOperations], object] = getattr(
+            importlib.import_module(module), function
+        )
+        return start(ops)
 
 
 class FiscalYearTab(PlanTab):

@@ -54,6 +54,7 @@ from ui.tabs.dashboard_read import (
     DashboardNumbers,
     EarlyRead,
     read_numbers,
+    start_first_read,
 )
 from ui.tabs.periods import PLAN_VS_ACTUAL_COLUMNS, is_total, period_key
 from ui.tabs.widgets import fit_columns, heading, make_table
@@ -84,8 +85,7 @@ class DashboardTab(FiscalYearTab):
         # (The window starts it as soon as the plan is open: ``MainWindow.load_plan``.)
         early = ops.take_first_read()
         if not isinstance(early, EarlyRead):
-            early = EarlyRead(ops.plan, self.today())
-            ops.reading_on(early.thread)
+            early = start_first_read(ops)
         self._early: EarlyRead | None = early
         self._early_seconds: float | None = None
         ops.changed.connect(self._drop_early_read)

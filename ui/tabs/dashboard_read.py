@@ -12,6 +12,7 @@ import datetime as dt
 import importlib
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from planner.db.plan import Plan
 from planner.domain.periods import PeriodRange
@@ -19,6 +20,9 @@ from planner.queries import PeriodLevel, PlanVsActualRow, current_fiscal_year, p
 from planner.queries import dashboard as queries
 from planner.services.commands import Change
 from ui.background import check_wanted, timed_read
+
+if TYPE_CHECKING:
+    from ui.undo import PlanOperations
 
 # What each part of the page is read from.
 REVENUE = Change.TARGETS | Change.ACTUALS
@@ -122,8 +126,12 @@ class EarlyRead:
         return self.period, self._value
 
 
-def start_first_read(plan: Plan) -> EarlyRead:
-    """The Dashboard's first read of ``plan``, started now (``TabSpec.first_read``)."""
+def start_first_read(ops: PlanOperations) -> EarlyRead:
+    """The Dashboard's first read of the plan of ``ops``, started now (by the window as the
+    plan opens: ``TabSpec.first_read``; else by the tab); the plan waits for it to end
+    before it closes."""
     from ui.tabs import base  # tests pin the calendar there
 
-    return EarlyRead(plan, base.today())
+    read = EarlyRead(ops.plan, base.today())
+    ops.reading_on(read.thread)
+    return read
