@@ -146,22 +146,14 @@ def check_channel_deletable(uow: UnitOfWork, channel_id: int) -> None:
     check_deletable(uow, channel.name, [first], "Archive it instead")
 
 
-@dataclass
-class DeleteChannel(DeleteRecord):
-    """``DeleteRecord`` that asks the lock again when applied, so a redo after months were
-    locked cannot remove their figures."""
-
-    def apply(self, uow: UnitOfWork) -> None:
-        check_channel_deletable(uow, self.key)
-        super().apply(uow)
-
-
-def delete_channel(uow: UnitOfWork, channel_id: int) -> DeleteChannel:
+def delete_channel(uow: UnitOfWork, channel_id: int) -> DeleteRecord:
     """Delete the channel with its monthly figures and links; its deals keep existing
     without a source channel. Undo restores all of it. Refused when it has figures in a
     locked month (``check_channel_deletable``)."""
     check_channel_deletable(uow, channel_id)
-    return DeleteChannel(Channel, channel_id, "Delete Channel", _DELETE_CHANGES)
+    return DeleteRecord(
+        Channel, channel_id, "Delete Channel", _DELETE_CHANGES, check=check_channel_deletable
+    )
 
 
 def archive_channel(uow: UnitOfWork, channel_id: int, archived: bool = True) -> UpdateFields:

@@ -256,21 +256,13 @@ def check_offering_deletable(uow: UnitOfWork, offering_id: int) -> None:
     check_deletable(uow, offering.name, [planned, actual], "Archive it instead")
 
 
-@dataclass
-class DeleteOffering(DeleteRecord):
-    """``DeleteRecord`` that asks the lock again when applied, so a redo after months were
-    locked cannot change their figures."""
-
-    def apply(self, uow: UnitOfWork) -> None:
-        check_offering_deletable(uow, self.key)
-        super().apply(uow)
-
-
-def delete_offering(uow: UnitOfWork, offering_id: int) -> DeleteOffering:
+def delete_offering(uow: UnitOfWork, offering_id: int) -> DeleteRecord:
     """Delete the offering; undo restores it with its targets, links and deals' mention.
     Refused when it has figures in a locked month (``check_offering_deletable``)."""
     check_offering_deletable(uow, offering_id)
-    return DeleteOffering(Offering, offering_id, "Delete Offering", DELETE_CHANGES)
+    return DeleteRecord(
+        Offering, offering_id, "Delete Offering", DELETE_CHANGES, check=check_offering_deletable
+    )
 
 
 def delete_question(uow: UnitOfWork, offering_id: int) -> str:

@@ -13,7 +13,7 @@ table (segments served by an offering, channels reaching a segment).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,8 +96,13 @@ class DeleteRecord:
     _children: list[tuple[Table, str, str | None, list[dict[str, Any]]]] = field(
         default_factory=list
     )
+    # Asked (with the record's id) before every apply, the first and each redo: it raises
+    # to refuse the delete, e.g. when figures of locked months would go with the record.
+    check: Callable[[UnitOfWork, int], None] | None = None
 
     def apply(self, uow: UnitOfWork) -> None:
+        if self.check is not None:
+            self.check(uow, self.key)
         table: Table = self.model.__table__  # type: ignore[assignment]
         conn = uow.session.connection()
         row = conn.execute(select(table).where(table.c.id == self.key)).mappings().first()

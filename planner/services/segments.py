@@ -12,7 +12,6 @@ they would go with it, and locked months are closed books.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
@@ -98,21 +97,13 @@ def check_segment_deletable(uow: UnitOfWork, segment_id: int) -> None:
     check_deletable(uow, segment.name, [first], "Untick Targeted to set it aside instead")
 
 
-@dataclass
-class DeleteSegment(DeleteRecord):
-    """``DeleteRecord`` that asks the lock again when applied, so a redo after months were
-    locked cannot remove their targets."""
-
-    def apply(self, uow: UnitOfWork) -> None:
-        check_segment_deletable(uow, self.key)
-        super().apply(uow)
-
-
-def delete_segment(uow: UnitOfWork, segment_id: int) -> DeleteSegment:
+def delete_segment(uow: UnitOfWork, segment_id: int) -> DeleteRecord:
     """Delete a segment; undo restores it with its targets, its links and the deals naming
     it. Refused when it has targets in a locked month (``check_segment_deletable``)."""
     check_segment_deletable(uow, segment_id)
-    return DeleteSegment(Segment, segment_id, "Delete Segment", DELETE_CHANGES)
+    return DeleteRecord(
+        Segment, segment_id, "Delete Segment", DELETE_CHANGES, check=check_segment_deletable
+    )
 
 
 def segment_dependents(uow: UnitOfWork, segment_id: int) -> str:
