@@ -180,31 +180,35 @@ def _column(layout: ListLayout, key: str) -> str:
     return f"{c}{layout.first_data_row}:{c}{LAST_ROW}"
 
 
-def validate_pipeline(sheet: Any, choices: Mapping[str, Sequence[str]]) -> None:
-    """Drop-downs on the name columns and the status, number and date rules elsewhere."""
-    layout = PIPELINE_LAYOUT
+def _validate_list(
+    sheet: Any,
+    layout: ListLayout,
+    choice_columns: Mapping[str, Choice],
+    rule_columns: Mapping[str, Rule],
+    choices: Mapping[str, Sequence[str]],
+) -> None:
+    """Drop-downs on the name columns of a list sheet, the number and date rules elsewhere."""
     rules = sheet.data_validations
-    for key, choice in PIPELINE_CHOICES.items():
+    for key, choice in choice_columns.items():
         names = choices.get(choice.list_key, ())
         rules.append(choice_validation(choice, names, _column(layout, key)))
+    for key, rule in rule_columns.items():
+        rules.append(rule_validation(rule, _column(layout, key)))
+
+
+def validate_pipeline(sheet: Any, choices: Mapping[str, Sequence[str]]) -> None:
+    """Drop-downs on the name columns and the status, number and date rules elsewhere."""
+    _validate_list(sheet, PIPELINE_LAYOUT, PIPELINE_CHOICES, _PIPELINE_RULES, choices)
     # Fixed and short, so inline; the import notes a status typed over, never reads it.
-    rules.append(_stop(
+    sheet.data_validations.append(_stop(
         "list", "Pick Open, Won or Lost",
         "The status follows the deal's stage: to win or lose a deal, change its Stage.",
-        _column(layout, "status"), formula1='"' + ",".join(STATUSES) + '"',
+        _column(PIPELINE_LAYOUT, "status"), formula1='"' + ",".join(STATUSES) + '"',
     ))  # fmt: skip
-    for key, rule in _PIPELINE_RULES.items():
-        rules.append(rule_validation(rule, _column(layout, key)))
 
 
 def validate_actuals(sheet: Any, choices: Mapping[str, Sequence[str]]) -> None:
-    layout = ACTUALS_LAYOUT
-    rules = sheet.data_validations
-    for key, choice in ACTUALS_CHOICES.items():
-        names = choices.get(choice.list_key, ())
-        rules.append(choice_validation(choice, names, _column(layout, key)))
-    for key, rule in _ACTUALS_RULES.items():
-        rules.append(rule_validation(rule, _column(layout, key)))
+    _validate_list(sheet, ACTUALS_LAYOUT, ACTUALS_CHOICES, _ACTUALS_RULES, choices)
 
 
 def validate_grid(sheet: Any, rule: Rule, rows: Sequence[int], first: int, last: int) -> None:
