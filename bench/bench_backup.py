@@ -12,7 +12,7 @@ untimed open leaves one copy, so every timed open is a reopening: the new copy i
 same, dropped; the plan is closed unchanged between opens (no closing copy). Modes:
 - sync:       the opening copy taken on the GUI thread inside ``open_path``, as before;
 - background: the app's ``BackgroundBackup`` (a worker thread; the window goes on).
-Figures: GUI-thread time in the backup step (``FileFlows._guard_plan``), the longest gap of a
+Figures: GUI-thread time in the backup step (``BackupFlows._guard_plan``), the longest gap of a
 5 ms heartbeat from the click until the copy is done, and when ``open_path`` returned and
 the copy was done. Modes alternate; medians of ``--runs``; ratios are background / sync.
 """
@@ -37,7 +37,7 @@ from heartbeat import Heartbeat, run_loop  # noqa: E402
 from PySide6.QtCore import QEventLoop  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-import ui.file_flows as file_flows  # noqa: E402
+import ui.backup_flows as backup_flows  # noqa: E402
 from planner.backups import BackgroundBackup  # noqa: E402
 from planner.db.plan import backup_to  # noqa: E402
 
@@ -111,10 +111,10 @@ def main() -> int:
         for _run in range(options.runs):
             for mode in MODES:
                 way = OnTheGuiThread if mode == "sync" else BackgroundBackup
-                file_flows.BackgroundBackup = way  # type: ignore[attr-defined]
+                backup_flows.BackgroundBackup = way  # type: ignore[attr-defined]
                 results[mode].append(open_once(window, heart, copy))
                 window.close_plan()
-        file_flows.BackgroundBackup = BackgroundBackup  # type: ignore[attr-defined]
+        backup_flows.BackgroundBackup = BackgroundBackup  # type: ignore[attr-defined]
         kept = backup_store(window.settings).backups(copy)
         assert len(kept) == 1, "every reopening's copy was the same as the first"
         size = copy.stat().st_size / 2**20

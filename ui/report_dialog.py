@@ -1,9 +1,9 @@
 """File > Print Quarterly Report…: choose a quarter, sections and notes, see it, print or save.
 
-The left side holds the choices; the right side is a live print preview of the real pages
-(the same painting as the PDF and the printer), updated as the choices change. The
-report's numbers are read once per quarter from ``planner.queries.report``; sections,
-notes and paper only lay the pages out again.
+The left side holds the choices (``ui.report.choices``); the right side is a live print
+preview of the real pages (the same painting as the PDF and the printer), updated as the
+choices change. The report's numbers are read once per quarter from
+``planner.queries.report``; sections, notes and paper only lay the pages out again.
 
 Reading a quarter's numbers takes seconds on a plan a hundred times a small business's
 size, so it runs on the plan's background reader (``ui.background``: a worker thread with
@@ -22,16 +22,11 @@ from pathlib import Path
 from PySide6.QtCore import QTimer, Slot
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewWidget
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QDialog,
     QFileDialog,
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QStackedWidget,
     QToolButton,
@@ -40,23 +35,17 @@ from PySide6.QtWidgets import (
 )
 
 from planner.domain.periods import FiscalQuarter
-from planner.queries.report import (
-    QuarterReport,
-    last_completed_quarter,
-    quarter_report,
-    report_quarters,
-)
+from planner.queries.report import QuarterReport, quarter_report
 from ui.background import ReadJob, ReadResult, reads_for
-from ui.report import PAPERS, ReportOptions, default_paper, render
-from ui.report.document import SECTIONS
+from ui.report import ReportOptions, render
+from ui.report.choices import REPORT_PAPER as REPORT_PAPER  # kept importable from here
+from ui.report.choices import ReportChoices
 from ui.report.jobs import PDF_TITLE, PdfJob, ReadingPanel, ReadTicket
 from ui.report.layout import page_layout
-from ui.settings import USER, Option, Settings
+from ui.settings import Settings
 from ui.tabs import base
 from ui.undo import PlanOperations
 
-REPORT_PAPER: Option[str] = Option(USER, "report_paper", str, "")
-NOTES_DELAY_MS = 500  # typing pauses this long before the preview follows the notes
 SHOW_READING_AFTER_MS = 250  # a quicker read keeps the preview in place, with no flash
 POLL_MS = 100  # how often the reading panel looks at the read's progress
 
@@ -82,66 +71,17 @@ class ReportDialog(QDialog):
         self.pdf_job: PdfJob | None = None
         self.last_saved: Path | None = None
 
-        self.quarter_box = QComboBox()
-        # Long quarter names must not squeeze the form's labels in the fixed-width side.
-        self.quarter_box.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.quarter_box.setMinimumContentsLength(16)
-        default = last_completed_quarter(ops.plan, self._today)
-        quarters = report_quarters(ops.plan, self._today)
-        if default not in quarters:
-            quarters.insert(0, default)
-        current = FiscalQuarter.containing(self._today, default.fiscal_year.start_month)
-        self.quarters = quarters
-        for quarter in quarters:
-            span = f"{quarter.first_month.short_label} \u2013 {quarter.last_month.short_label}"
-            note = " (in progress)" if quarter == current else ""
-            self.quarter_box.addItem(f"{quarter.label}: {span}{note}", str(quarter))
-        self.quarter_box.setCurrentIndex(quarters.index(default))
-        self.quarter_box.setToolTip("The fiscal quarter the report is about.")
+        self.choices = ReportChoices(ops.plan, self._today, self.settings)
+        # The choices' widgets, as the dialog's own (tests and callers reach for them).
+        self.quarter_box = self.choices.quarter_box
+        self.paper_box = self.choices.paper_box
+        self.section_boxes = self.choices.section_boxes
+        self.notes = self.choices.notes
+        self.quarters = self.choices.quarters
+        self.choices.layout_changed.connect(self._refresh)
 
-        self.section_boxes: dict[str, QCheckBox] = {}
-        sections = QGroupBox("Sections")
-        section_layout = QVBoxLayout(sections)
-        cover = QCheckBox("Cover page")
-        cover.setChecked(True)
-        cover.setEnabled(False)
-        cover.setToolTip("Every report starts with its cover.")
-        section_layout.addWidget(cover)
-        for key, title in SECTIONS.items():
-            box = QCheckBox(title)
-            box.setChecked(True)
-            box.toggled.connect(self._refresh)
-            self.section_boxes[key] = box
-            section_layout.addWidget(box)
-
-        self.notes = QPlainTextEdit()
-        self.notes.setPlaceholderText(
-            "Anything the reader should know: a new shop, a big order, a quiet month and why. "
-            "Printed on the last page."
-        )
-        self.notes.setMinimumHeight(90)
-        self._notes_timer = QTimer(self)
-        self._notes_timer.setSingleShot(True)
-        self._notes_timer.setInterval(NOTES_DELAY_MS)
-        self._notes_timer.timeout.connect(self._refresh)
-        self.notes.textChanged.connect(self._notes_timer.start)
-
-        self.paper_box = QComboBox()
-        for key, title in PAPERS.items():
-            self.paper_box.addItem(title, key)
-        saved = self.settings.get(REPORT_PAPER)
-        paper = saved if saved in PAPERS else default_paper()
-        self.paper_box.setCurrentIndex(list(PAPERS).index(paper))
-
-        form = QFormLayout()
-        form.addRow("&Quarter:", self.quarter_box)
-        form.addRow("&Paper:", self.paper_box)
         intro = QLabel(INTRO)
         intro.setWordWrap(True)
-        notes_label = QLabel("&Notes for the reader:")
-        notes_label.setBuddy(self.notes)
 
         self.print_button = QPushButton("&Print…")
         self.print_button.clicked.connect(self.print_report)
@@ -158,10 +98,7 @@ class ReportDialog(QDialog):
 
         side = QVBoxLayout()
         side.addWidget(intro)
-        side.addLayout(form)
-        side.addWidget(sections)
-        side.addWidget(notes_label)
-        side.addWidget(self.notes, 1)
+        side.addWidget(self.choices, 1)
         side.addLayout(buttons)
         side_widget = QWidget()
         side_widget.setLayout(side)
@@ -199,9 +136,9 @@ class ReportDialog(QDialog):
         layout.addWidget(self.preview_stack, 1)
         self.resize(1100, 760)
 
-        self.quarter_box.currentIndexChanged.connect(self._quarter_changed)
-        self.paper_box.currentIndexChanged.connect(self._paper_changed)
-        self.printer.setPageLayout(page_layout(str(self.paper_box.currentData())))
+        self.choices.quarter_changed.connect(self._quarter_changed)
+        self.choices.paper_changed.connect(self._paper_changed)
+        self.printer.setPageLayout(page_layout(self.choices.paper))
         self._quarter_changed()
 
     def _zoom_bar(self) -> QHBoxLayout:
@@ -225,26 +162,23 @@ class ReportDialog(QDialog):
 
     @property
     def quarter(self) -> FiscalQuarter:
-        return self.quarters[max(self.quarter_box.currentIndex(), 0)]
+        return self.choices.quarter
 
     def select_quarter(self, quarter: FiscalQuarter) -> None:
-        self.quarter_box.setCurrentIndex(self.quarters.index(quarter))
+        self.choices.select_quarter(quarter)
 
     def options(self) -> ReportOptions:
-        chosen = tuple(k for k, box in self.section_boxes.items() if box.isChecked())
-        return ReportOptions(chosen, self.notes.toPlainText(), str(self.paper_box.currentData()))
+        return self.choices.options()
 
     def report(self) -> QuarterReport | None:
         """The chosen quarter's numbers; None while they are being read (or were not)."""
         return self._reports.get(self.quarter)
 
     def _paper_changed(self) -> None:
-        self.settings.set(REPORT_PAPER, str(self.paper_box.currentData()))
-        self.printer.setPageLayout(page_layout(str(self.paper_box.currentData())))
+        self.printer.setPageLayout(page_layout(self.choices.paper))
         self._refresh()
 
     def _refresh(self) -> None:
-        self._notes_timer.stop()
         if self.report() is not None:
             self.preview.updatePreview()
 
@@ -398,7 +332,7 @@ class ReportDialog(QDialog):
         if report is None:
             return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setPageLayout(page_layout(str(self.paper_box.currentData())))
+        printer.setPageLayout(page_layout(self.choices.paper))
         printer.setDocName(f"{report.business} {report.quarter.label}")
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle("Print the Quarterly Report")

@@ -31,7 +31,7 @@ from planner.services.commands import Command
 from planner.services.edit import change_field
 from planner.services.targets import set_month_target
 from tests.conftest import SAMPLE_TODAY
-from ui.tabs import actuals, channels, forecast, segments, targets
+from ui.tabs import actuals, channels_read, forecast, segments, targets
 from ui.tabs.actuals import ActualsTab, grid_rows
 from ui.tabs.base import PlanTab
 from ui.tabs.channels import ChannelsTab
@@ -178,7 +178,7 @@ def actuals_edit(tab: Any, n: int = 0) -> Callable[[], bool]:
 class Case:
     tab: type[PlanTab]
     module: types.ModuleType
-    query: str  # a query every read of the tab makes, looked up in the tab's module
+    query: str  # a query every read of the tab makes, looked up in the module it reads with
     edit: Callable[..., Callable[[], bool]]  # (tab, n): makes edit n; returns "shows it"
 
     def __str__(self) -> str:
@@ -187,7 +187,7 @@ class Case:
 
 CASES = [
     Case(ForecastTab, forecast, "forecast_outlook", forecast_edit),
-    Case(ChannelsTab, channels, "channel_metrics", channels_edit),
+    Case(ChannelsTab, channels_read, "channel_metrics", channels_edit),
     Case(SegmentsTab, segments, "segment_feedback", segments_edit),
     Case(TargetsTab, targets, "target_overview", targets_edit),
     Case(ActualsTab, actuals, "monthly_actuals", actuals_edit),

@@ -5,15 +5,15 @@ Above: the channel list (name, kind, segments reached, notes, and how each did o
 fiscal year) beside a chart of plan against actual. Below: the month-by-month grid of
 the selected channel, or of all channels together, with the helpers that fill it in
 (``channels_helpers``). The modules beside this one hold the list (``channels_list``)
-and its actions (``channels_actions``), the grid (``channels_grid``) and the spread
-dialog (``channels_fill``). Reading the figures (``reader``, no Qt) is apart from showing
+and its actions (``channels_actions``), the grid (``channels_grid``, its rows in
+``channels_lines``), the chart (``channels_chart``) and the spread dialog
+(``channels_fill``). Reading the figures (``channels_read``, no Qt) is apart from showing
 them (``present``), so on a large plan they are read off the GUI thread (``ui.tabs.base``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -29,20 +29,12 @@ from PySide6.QtWidgets import (
 )
 
 from planner.domain.periods import Month, PeriodRange
-from planner.queries import ChannelRow, channels, locked_through
-from planner.queries.channel_metrics import (
-    ChannelYear,
-    DealResults,
-    channel_metrics,
-    deal_results,
-    figures_of,
-)
+from planner.queries import ChannelRow
+from planner.queries.channel_metrics import ChannelYear, DealResults, figures_of
 from planner.services.commands import Change
-from ui.background import check_wanted
-from ui.charts import ChartView
-from ui.charts.axes import month_labels, period_label
 from ui.tabs.base import FiscalYearTab
 from ui.tabs.channels_actions import ChannelActions
+from ui.tabs.channels_chart import ChannelChart
 from ui.tabs.channels_grid import ChannelGridModel
 from ui.tabs.channels_helpers import GridHelpers, GridView
 from ui.tabs.channels_list import (
@@ -55,23 +47,10 @@ from ui.tabs.channels_list import (
     channel_lines,
     matches,
 )
+from ui.tabs.channels_read import ChannelNumbers, channel_reader
 from ui.tabs.widgets import fit_columns, heading
 from ui.undo import PlanOperations
 from ui.widgets import SearchBox, SheetView
-
-# Changes after which the channel list itself (names, kinds, segments) is read again.
-_LIST_CHANGES = Change.CHANNELS | Change.SEGMENTS | Change.PROFILE
-
-
-@dataclass(frozen=True)
-class ChannelNumbers:
-    """One read of the Channels tab: the channel list (None: not re-read), the deal
-    results by channel, the year's figures of every channel and the lock date."""
-
-    rows: list[ChannelRow] | None
-    deals: DealResults
-    years: list[ChannelYear]
-    locked_through: Month | None = None
 
 
 class ChannelsTab(ChannelActions, FiscalYearTab):
@@ -97,7 +76,6 @@ class ChannelsTab(ChannelActions, FiscalYearTab):
         self._years: list[ChannelYear] = []
         self._deals: DealResults | None = None  # kept while only channel figures change
         self._locked_through: Month | None = None
-        self._chart_drawn: object = None
         self.channel_id: int | None = None
         self.dialog: SegmentsDialog | None = None
         self.last_refusal = ""
@@ -125,8 +103,7 @@ class ChannelsTab(ChannelActions, FiscalYearTab):
         buttons.addWidget(self.search)
 
         # The chart beside the list.
-        self.chart = ChartView("Spend and leads: plan against actual")
-        self.chart.setObjectName("channelChart")
+        self.chart = ChannelChart()
         self.top_splitter = top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.view)
         top.addWidget(self.chart)
@@ -229,22 +206,13 @@ class ChannelsTab(ChannelActions, FiscalYearTab):
     # -- reading ---------------------------------------------------------------------
 
     def reader(self, changes: Change) -> Callable[[], ChannelNumbers]:
-        plan, fy = self.ops.plan, self.fiscal_year
-        read_list = bool(changes & _LIST_CHANGES) or not self._channel_rows
-        # The deal results (the slow part on a large plan) stand while no deal changed.
-        deals = self._deals
-        if changes & (Change.DEALS | _LIST_CHANGES) or deals is None or deals.fiscal_year != fy:
-            deals = None
-
-        def read() -> ChannelNumbers:
-            rows = channels(plan) if read_list else None
-            check_wanted()
-            results = deals if deals is not None else deal_results(plan, fy)
-            check_wanted()
-            years = channel_metrics(plan, fy, every_channel=True, deals=results)
-            return ChannelNumbers(rows, results, years, locked_through(plan))
-
-        return read
+        return channel_reader(
+            self.ops.plan,
+            self.fiscal_year,
+            changes,
+            have_list=bool(self._channel_rows),
+            deals=self._deals,
+        )
 
     def present(self, changes: Change, numbers: Any) -> None:
         assert isinstance(numbers, ChannelNumbers)
@@ -313,30 +281,7 @@ class ChannelsTab(ChannelActions, FiscalYearTab):
         self._fit_splitters()
 
     def _draw_chart(self, year: ChannelYear) -> None:
-        """Plot the year's spend (bars) and leads (lines, right axis), plan against actual;
-        drawn again only when what it shows changed (a redraw rebuilds every item)."""
-        period = self.period
-        if period.fiscal_year != year.fiscal_year:
-            period = PeriodRange.year(year.fiscal_year)
-        title = f"{year.name}: spend and leads, {period_label(period)}"
-        drawn = (title, self.formats.currency, year.months, year.monthly)
-        if drawn == self._chart_drawn:
-            return
-        self._chart_drawn = drawn
-        shown = [i for i, month in enumerate(year.months) if month in period]
-        chart = self.chart
-        chart.set_title(title)
-        chart.set_categories(month_labels([year.months[i] for i in shown]))
-        chart.set_value_kind("money", currency=self.formats.currency)
-        chart.set_value_kind("count", axis="right", label="Leads")
-        monthly = [year.monthly[i] for i in shown]
-        chart.add_bars("Planned spend", [f.planned_spend for f in monthly], "plan", 0, 2)
-        chart.add_bars("Actual spend", [f.actual_spend for f in monthly], "actual", 1, 2)
-        chart.add_line("Planned leads", [f.planned_leads for f in monthly], "plan", axis="right")
-        actual_leads = [f.actual_leads for f in monthly]
-        # A line with no point at all trips pyqtgraph (an all-NaN warning while painting).
-        if any(v is not None for v in actual_leads):
-            chart.add_line("Actual leads", actual_leads, "actual", axis="right")
+        self.chart.show_year(year, self.period, self.formats.currency)
 
     # -- selection -------------------------------------------------------------------
 
