@@ -4,7 +4,9 @@
 transaction. Only when that succeeded is it pushed on the ``QUndoStack`` (so a refused edit
 leaves no undo step), and ``changed`` is emitted with the command's ``Change`` flags. Undo and
 redo go through the same path. A failure while undoing or redoing (the record was removed
-in the meantime) is reported through ``failed``; the plan is then exactly as before.
+in the meantime, or its month was locked since: ``planner.services.locks``) is reported
+through ``failed``; the plan is then exactly as before, and so is the stack: it is walked
+back over the refused step, which stays undoable (or redoable) once the cause is gone.
 
 Undoing or redoing a big command (an import of thousands of deals, a workbook full of
 changes: see ``is_big``) runs its transaction on a worker thread behind a progress dialog
@@ -57,22 +59,26 @@ def command_rows(command: object) -> int:
 
 
 class PlanUndoCommand(QUndoCommand):
-    """Wraps a core command; the first redo is skipped because ``run`` already applied it."""
+    """Wraps a core command; the first redo is skipped because ``run`` already applied it,
+    and so is the step that walks the stack back over a refused undo or redo."""
 
     def __init__(self, ops: PlanOperations, command: Command, seconds: float = 0.0) -> None:
         super().__init__(command.label)
         self._ops = ops
         self.command = command
         self.seconds = seconds  # CPU time its last apply or revert took (see ``is_big``)
-        self._applied = True
+        self._skip = True  # the data is already as this step's next redo or undo would make it
 
     def redo(self) -> None:
-        if self._applied:
-            self._applied = False
+        if self._skip:
+            self._skip = False
             return
         self._ops._apply(self, forward=True)
 
     def undo(self) -> None:
+        if self._skip:
+            self._skip = False
+            return
         self._ops._apply(self, forward=False)
 
     def is_big(self) -> bool:
@@ -99,6 +105,10 @@ class PlanOperations(QObject):
         # started on a thread, which must end before the plan closes.
         self.first_read: object | None = None
         self._threads: list[threading.Thread] = []
+        # A refused undo or redo: (the step, the index QUndoStack moves to regardless). The
+        # stack is walked back over it at once (see ``_walk_back``).
+        self._refused: tuple[PlanUndoCommand, int, bool] | None = None
+        self.undo_stack.indexChanged.connect(self._walk_back)
 
     def take_first_read(self) -> object | None:
         """The read the window started for the first tab (once; None after)."""
@@ -174,9 +184,28 @@ class PlanOperations(QObject):
                 step.seconds = time.thread_time() - began
         except (ValidationError, NotFoundError, SQLAlchemyError) as exc:
             reason = _reason(exc) if isinstance(exc, SQLAlchemyError) else str(exc)
+            here = self.undo_stack.index()
+            self._refused = (step, here + 1 if forward else here - 1, forward)
             self.failed.emit(f"Could not {'redo' if forward else 'undo'} {command.label}: {reason}")
             return
         self.changed.emit(changes)
+
+    def _walk_back(self, index: int) -> None:
+        """After a refused undo or redo QUndoStack has moved its index all the same, though
+        the plan is exactly as before (a month locked since, a record gone, a full disk).
+        Move it back with a skipped redo or undo of that step: Edit > Undo then still names
+        it, and it undoes once the cause is gone (the months are unlocked)."""
+        refused, self._refused = self._refused, None
+        if refused is None or index != refused[1]:
+            return  # not the move of a refused step (it was called outside the stack)
+        step, _index, forward = refused
+        step._skip = True
+        # Called from inside QUndoStack's own index change: it reads nothing of its state
+        # after that, so the nested step leaves it consistent (its signals carry the end state).
+        if forward:
+            self.undo_stack.undo()
+        else:
+            self.undo_stack.redo()
 
     def _in_background(self, step: PlanUndoCommand, *, forward: bool) -> Change:
         """Undo or redo ``step`` in one transaction on a worker thread, behind a progress

@@ -7,7 +7,7 @@ on undo put the remembered rows back exactly (older plans may hold several rows 
 month; they are merged on the first edit and restored on undo).
 
 Months up to and including ``BusinessProfile.locked_through`` are closed books: both
-commands refuse to change them with a plain sentence.
+commands refuse to change them with a plain sentence, when applied, redone or undone.
 """
 
 from __future__ import annotations
@@ -123,7 +123,11 @@ class SetActual:
         self._snapshot, self._new_id = _replace(uow, self.key, figures, self._new_id)
 
     def revert(self, uow: UnitOfWork) -> None:
+        check_unlocked(uow, [self.key[0]])  # an undo after locking would change closed books
         _restore(uow, self.key, self._new_id, self._snapshot)
+
+    def figure_months(self) -> list[Month]:
+        return [self.key[0]]
 
 
 def _offering_exists(uow: UnitOfWork, offering_id: int | None) -> None:
@@ -177,6 +181,9 @@ class ImportActuals:
     _old_mapping: str | None = None
     _mapping_id: int | None = None
 
+    def figure_months(self) -> list[Month]:
+        return sorted({key[0] for key in self.totals})
+
     @property
     def rows(self) -> int:
         """The lines and monthly sums it stores: the Qt layer undoes big imports off the GUI
@@ -184,7 +191,7 @@ class ImportActuals:
         return len(self.line_keys) + len(self.totals)
 
     def apply(self, uow: UnitOfWork) -> None:
-        check_unlocked(uow, [key[0] for key in self.totals])
+        check_unlocked(uow, self.figure_months())
         for key, add in self.totals.items():
             revenue, units, _exists = _current(uow, key)
             if add.units is not None:
@@ -233,6 +240,7 @@ class ImportActuals:
             row.mapping_json = mapping_json
 
     def revert(self, uow: UnitOfWork) -> None:
+        check_unlocked(uow, self.figure_months())
         uow.session.execute(delete(ImportedLine).where(ImportedLine.batch_id == self.batch_id))
         batch = uow.session.get(ImportBatch, self.batch_id)
         if batch is not None:

@@ -13,11 +13,12 @@ in one command share the row the first of them creates, and undo removes it agai
 Locked months (``planner.services.locks``, Targets > "Lock months…") are closed books for
 channels too: their actual spend and leads are actuals, and their planned spend and leads
 follow the targets' rule. Every figure of a locked month is refused with the lock's
-sentence, typed, pasted, filled or imported (``SetMonthFigure`` asks again when applied,
-so a workbook import or a redo after locking cannot slip past). Like the yearly target,
-a spread keeps the locked months' figures and shares the rest out over the open months,
-and a copy from last year leaves locked months as they are. A channel with figures in a
-locked month cannot be deleted either (it can be archived): ``check_channel_deletable``.
+sentence, typed, pasted, filled or imported (``SetMonthFigure`` asks again when applied
+and when reverted, so a workbook import, a redo or an undo after locking cannot slip
+past). Like the yearly target, a spread keeps the locked months' figures and shares the
+rest out over the open months, and a copy from last year leaves locked months as they are.
+A channel with figures in a locked month cannot be deleted either (it can be archived):
+``check_channel_deletable``.
 """
 
 from __future__ import annotations
@@ -249,7 +250,11 @@ class SetMonthFigure:
         self._old = getattr(row, self.field)
         setattr(row, self.field, self.value)
 
+    def figure_months(self) -> list[Month]:
+        return [self.month]
+
     def revert(self, uow: UnitOfWork) -> None:
+        check_unlocked(uow, [self.month])  # an undo after locking would change closed books
         row = self._row(uow)
         if row is None:
             raise NotFoundError("That month's channel figures no longer exist.")

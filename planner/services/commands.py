@@ -4,6 +4,11 @@ The Qt layer wraps these in ``QUndoCommand``s (ui/undo.py), but they are plain P
 script or a test applies, reverts and re-applies them with ``execute``/``undo``. Every
 command says which parts of the plan it changes (``Change`` flags) so views refresh only
 what they show.
+
+``execute`` and ``undo`` commit only when ``apply``/``revert`` returned: one that raises
+(``ValidationError``: a figure of a locked month, see ``planner.services.locks``, whose
+rule every figure-writing command asks in ``revert`` as well as ``apply``) leaves the plan
+exactly as it was, and the command can be undone or redone again later.
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ from typing import Any, Protocol
 
 from planner.db.models import Base
 from planner.db.plan import Plan, UnitOfWork
+from planner.domain.periods import Month
 from planner.services.errors import NotFoundError
+from planner.services.locks import check_unlocked
 
 
 class Change(Flag):
@@ -150,14 +157,32 @@ class CompositeCommand:
             self.changes |= part.changes
 
     def apply(self, uow: UnitOfWork) -> None:
+        # Each part refuses its own locked months too; asking for all of them first names
+        # the earliest, whichever part comes first.
+        if months := figure_months(self):
+            check_unlocked(uow, months)
         for part in self.parts:
             part.apply(uow)
             uow.flush()
 
     def revert(self, uow: UnitOfWork) -> None:
+        if months := figure_months(self):
+            check_unlocked(uow, months)
         for part in reversed(self.parts):
             part.revert(uow)
             uow.flush()
+
+
+def figure_months(command: object) -> list[Month]:
+    """The months whose figures applying or reverting ``command`` changes, as far as it
+    tells: its ``figure_months()``, or its parts' (figure-writing commands have one)."""
+    own = getattr(command, "figure_months", None)
+    if callable(own):
+        return list(own())
+    parts = getattr(command, "parts", None)
+    if isinstance(parts, Sequence):
+        return sorted({month for part in parts for month in figure_months(part)})
+    return []
 
 
 def execute(plan: Plan, command: Command) -> Change:

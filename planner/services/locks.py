@@ -5,11 +5,23 @@ Every edit of a target or an actual, typed or imported, asks ``check_unlocked`` 
 one rule and one message serve the grid, the targets tab and the importers.
 ``check_deletable`` carries the same rule to deleting a channel, offering or segment
 whose figures in locked months would go with it (or lose their link to it).
+
+Undo and redo obey the same rule: every command that writes figures (``SetTargets``,
+``SetActual``, ``ImportActuals``, ``SetMonthFigure``, ``DeleteRecord``) asks
+``check_unlocked`` for the months it changes in ``revert`` as well as in ``apply``. The
+check sits where the figures are written rather than in ``commands.execute``/``undo``, so
+it also holds for commands inside others (a composite step, a workbook import's deferred
+parts, an import the Qt layer applied on a worker) without each wrapper having to pass
+the months on; a ``CompositeCommand`` also asks for all its parts' months first
+(``commands.figure_months``), so its sentence names the earliest. A refused undo or redo
+raises ``ValidationError`` before anything is committed, and the command stays undoable
+(or redoable) once the months are unlocked.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from planner.db.models import BusinessProfile
 from planner.db.plan import Plan, UnitOfWork
@@ -58,3 +70,21 @@ def check_deletable(
             f"'{name}' has figures in locked months (up to {last.name} {last.year}). "
             f"{instead}, or unlock those months first."
         )
+
+
+def figure_month(table: str, row: Mapping[str, Any]) -> Month | None:
+    """The month whose closed books ``row`` of ``table`` holds a figure of, or None when it
+    is not a figure: the same rule as ``check_deletable``'s callers. A target counts when
+    it is other than zero, a channel month when a planned figure is other than zero or an
+    actual is recorded (zero included), an actual sale always (its offering is part of it).
+    """
+    if table == "target":
+        return row["month"] if row["revenue_minor"] or row["units"] else None
+    if table == "channel_month":
+        planned = row["planned_spend_minor"] or row["planned_leads"]
+        recorded = row["actual_spend_minor"] is not None or row["actual_leads"] is not None
+        return row["month"] if planned or recorded else None
+    if table == "actual_sale":
+        month: Month = row["month"]
+        return month
+    return None

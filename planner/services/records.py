@@ -5,7 +5,8 @@ key (one level: rows the database would delete by ON DELETE CASCADE, and rows wh
 it would clear by SET NULL). Revert puts the record back with its id and restores each
 dependent row exactly, so undoing "Delete Offering" brings back its targets, its links
 and the offering named on its deals. ``dependents`` counts those rows for the question a
-user is asked before deleting.
+user is asked before deleting. A record whose figures sit in months locked since it was
+deleted cannot be brought back by undo until they are unlocked (``planner.services.locks``).
 
 ``SetLinks`` replaces the set of records linked to one record through an association
 table (segments served by an offering, channels reaching a segment).
@@ -21,8 +22,10 @@ from sqlalchemy import Table, delete, insert, select, update
 
 from planner.db.models import Base
 from planner.db.plan import UnitOfWork
+from planner.domain.periods import Month
 from planner.services.commands import Change
 from planner.services.errors import NotFoundError
+from planner.services.locks import check_unlocked, figure_month
 
 # How a user reads a table's rows in the question asked before deleting.
 _ROW_NAMES = {
@@ -118,6 +121,9 @@ class DeleteRecord:
         uow.session.expire_all()
 
     def revert(self, uow: UnitOfWork) -> None:
+        # Putting back figures of a month locked since the delete would change closed
+        # books (their rows, or an actual sale's link to an offering): refused like an edit.
+        check_unlocked(uow, self.restored_months())
         table: Table = self.model.__table__  # type: ignore[assignment]
         conn = uow.session.connection()
         conn.execute(insert(table), [self._row])
@@ -130,6 +136,17 @@ class DeleteRecord:
             else:
                 conn.execute(insert(child), rows)
         uow.session.expire_all()
+
+    def restored_months(self) -> list[Month]:
+        """The months whose figures a revert puts back (``locks.figure_month``). Not
+        ``figure_months``: an apply is refused by ``check``, with its own sentence."""
+        months = {
+            month
+            for child, _column, _ondelete, rows in self._children
+            for row in rows
+            if (month := figure_month(child.name, row)) is not None
+        }
+        return sorted(months)
 
 
 @dataclass

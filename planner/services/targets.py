@@ -114,7 +114,11 @@ def _snapshot(uow: UnitOfWork, key: TargetKey) -> list[dict[str, Any]]:
 
 
 def _figures(uow: UnitOfWork, key: TargetKey) -> Figures:
-    rows = _snapshot(uow, key)
+    return _summed(_snapshot(uow, key))
+
+
+def _summed(rows: list[dict[str, Any]]) -> Figures:
+    """The figures of a key's records (as ``_snapshot`` gives them): summed, None if none."""
     if not rows:
         return None
     units = [r["units"] for r in rows if r["units"] is not None]
@@ -133,6 +137,9 @@ class SetTargets:
     _ids: dict[TargetKey, int] = field(default_factory=dict)
 
     def apply(self, uow: UnitOfWork) -> None:
+        # Asked again on every apply (a redo) and revert (an undo): the months may have been
+        # locked since the command was built.
+        _check_unlocked(uow, self.figure_months())
         for key, figures in self.new.items():
             if key not in self.old:
                 self.old[key] = _snapshot(uow, key)
@@ -150,6 +157,7 @@ class SetTargets:
                 self._ids[key] = row.id
 
     def revert(self, uow: UnitOfWork) -> None:
+        _check_unlocked(uow, self.figure_months())
         for key in self.new:
             self._clear(uow, key)
         uow.session.flush()
@@ -157,6 +165,16 @@ class SetTargets:
             for values in self.old.get(key, []):
                 uow.session.add(Target(**values))
         uow.session.flush()
+
+    def figure_months(self) -> list[Month]:
+        """The months whose figures applying or reverting changes: every key's month,
+        except keys whose remembered records already add up to the new figures."""
+        months = {
+            key[0]
+            for key, figures in self.new.items()
+            if key not in self.old or _summed(self.old[key]) != figures
+        }
+        return sorted(months)
 
     @staticmethod
     def _clear(uow: UnitOfWork, key: TargetKey) -> None:
