@@ -48,6 +48,20 @@ def _program_name() -> str:
     return "python app.py" if name == "app.py" else name
 
 
+def _import_before_qt() -> None:
+    """Load the window's headless half before Qt: SQLAlchemy and the models, and numpy with
+    the queries of the first tab's first read.
+
+    Once PySide6 is loaded it hooks every later import and reads the imported module's
+    source, looking for its ``from __feature__ import`` switch (the cost napari measured in
+    its issue 8584). These ~300 modules need no such look, and on the way to the first
+    paint it cost ~0.1 s; Qt's own modules and pyqtgraph (which imports Qt) still get it.
+    """
+    import planner.db.plan  # noqa: F401  SQLAlchemy, the models
+    import planner.forecasting.select  # noqa: F401  numpy
+    import planner.queries.dashboard  # noqa: F401  the Dashboard's first read
+
+
 def _run(argv: list[str], started_at: float) -> int:
     from pathlib import Path
 
@@ -72,6 +86,7 @@ def _run(argv: list[str], started_at: float) -> int:
         from planner.db.filecheck import start_check  # before SQLAlchemy loads
 
         start_check(path)
+    _import_before_qt()
     # run_gui checks the file once (read-only, inside open_plan) and, in a timing run,
     # prints a refusal as one line with no dialog.
     from ui.application import run_gui
