@@ -55,10 +55,13 @@ def _import_before_qt() -> None:
     Once PySide6 is loaded it hooks every later import and reads the imported module's
     source, looking for its ``from __feature__ import`` switch (the cost napari measured in
     its issue 8584). These ~300 modules need no such look, and on the way to the first
-    paint it cost ~0.1 s; Qt's own modules and pyqtgraph (which imports Qt) still get it.
+    paint it cost ~0.1 s; the modules named after Qt loads get a quicker look
+    (``ui.feature_check``).
     """
-    import planner.db.plan  # noqa: F401  SQLAlchemy, the models
-    import planner.forecasting.select  # noqa: F401  numpy
+    import sqlalchemy.dialects.sqlite  # noqa: F401  (create_engine loads it when first called)
+
+    import planner.db.plan  # SQLAlchemy, the models
+    import planner.forecasting.select  # numpy
     import planner.queries.dashboard  # noqa: F401  the Dashboard's first read
 
 
@@ -87,6 +90,9 @@ def _run(argv: list[str], started_at: float) -> int:
 
         start_check(path)
     _import_before_qt()
+    from ui.feature_check import quicken  # loads Qt: it checks every later import
+
+    quicken()
     # run_gui checks the file once (read-only, inside open_plan) and, in a timing run,
     # prints a refusal as one line with no dialog.
     from ui.application import run_gui

@@ -34,7 +34,6 @@ from planner.services.commands import Change
 from ui import settings as opt
 from ui.background import finish_reads
 from ui.file_flows import FileFlows
-from ui.profile_dialog import ProfileDialog
 from ui.settings import APPLICATION_TITLE, Settings
 from ui.start_page import StartPage
 from ui.undo import PlanOperations
@@ -415,6 +414,8 @@ class MainWindow(FileFlows):
     def edit_profile(self) -> None:
         if self._ops is None:
             return
+        from ui.profile_dialog import ProfileDialog  # when first asked for, not at start
+
         dialog = ProfileDialog(self._ops, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()

@@ -79,6 +79,10 @@ NOT_AT_START = (
     "ui.report_dialog",
     "ui.export_dialog",
     "ui.import_deals_dialog",
+    "ui.new_plan_dialog",
+    "ui.profile_dialog",
+    "ui.second_instance",
+    "ui.upgrade_progress",
     "ui.tabs.pipeline",
     "ui.tabs.forecast",
     "ui.tabs.channels",
@@ -124,3 +128,19 @@ def test_the_files_check_starts_before_sqlalchemy_loads() -> None:
     assert out.stdout.strip() == "False"
     source = (ROOT / "app.py").read_text(encoding="utf-8")
     assert source.index("start_check(path)") < source.index("from ui.application import")
+
+
+def test_the_headless_half_loads_before_qt() -> None:
+    # PySide6 reads the source of every module imported after it (ui.feature_check): app.py
+    # loads SQLAlchemy, the models, numpy and the Dashboard's queries first. A Qt import
+    # creeping into them would bring that cost back without failing anything else.
+    code = (
+        f"import sys; sys.path.insert(0, {str(ROOT)!r}); import app; app._import_before_qt(); "
+        "print('PySide6' in sys.modules, all(m in sys.modules for m in "
+        "('sqlalchemy.orm', 'sqlalchemy.dialects.sqlite', 'numpy', 'planner.db.models', "
+        "'planner.queries.dashboard')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
+    source = (ROOT / "app.py").read_text(encoding="utf-8")
+    assert source.index("_import_before_qt()\n") < source.index("from ui.feature_check import")
