@@ -30,7 +30,7 @@ from planner.db.plan import Plan
 from planner.domain.money import from_minor, round_money
 from planner.domain.periods import FiscalYear, Month, month_range
 from planner.queries.actuals import revenue_history
-from planner.queries.profile import profile_summary
+from planner.queries.profile import fiscal_start, profile_summary
 
 HORIZON = 12
 
@@ -186,7 +186,8 @@ def monthly_targets(
         # Imported here: planner.queries.targets imports this module for its outlook.
         from planner.queries.targets import PeriodLevel, targets
 
-        start = profile_summary(plan).fiscal_start_month
+        with plan.session() as session:
+            start = fiscal_start(session)  # (not profile_summary: it reads the reps too)
         by_month: dict[Month, Decimal] = {}
         for fy in sorted({FiscalYear.containing(m, start) for m in months}):
             for row in targets(plan, fy):

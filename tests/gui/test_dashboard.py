@@ -412,6 +412,29 @@ def test_charts_below_the_window_are_built_when_scrolled_into_view(
     assert running[-1] == pytest.approx(sum(target(db, m) for m in MONTHS))
 
 
+def test_the_tables_columns_are_sized_when_it_comes_into_view(
+    qtbot: QtBot, ops: PlanOperations
+) -> None:
+    tab = DashboardTab(ops)
+    qtbot.addWidget(tab)
+    tab.resize(1000, 620)  # the table starts below the charts
+    tab.show()
+    qtbot.waitExposed(tab)
+    header = tab.view.horizontalHeader()
+    default = header.defaultSectionSize()
+    assert tab.model.rowCount() > 12  # read and shown: months, quarters, the year
+    assert [header.sectionSize(c) for c in range(header.count())] == [default] * header.count()
+    bar = tab.scroll_area.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    bar.setValue(bar.maximum())
+    sizes = [header.sectionSize(c) for c in range(header.count())]
+    assert sizes != [default] * header.count()
+    # Sized to the contents: the month column is as wide as its widest label needs.
+    metrics = tab.view.fontMetrics()
+    widest = max(metrics.horizontalAdvance(str(tab.model.index(r, 0).data())) for r in range(12))
+    assert sizes[0] >= widest
+
+
 def test_a_change_made_before_the_first_showing_is_shown(
     qtbot: QtBot, ops: PlanOperations, db: sqlite3.Connection
 ) -> None:

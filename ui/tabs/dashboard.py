@@ -81,6 +81,7 @@ class DashboardTab(FiscalYearTab):
         self._pipeline: queries.PipelineView | None = None
         self._marketing: queries.MarketingView | None = None
         self._current: Month | None = None  # the month in progress, as last shown
+        self._unfitted = False  # the table's columns wait to be sized (``_fit_table``)
         # The first read starts now, before the widgets (and pyqtgraph) are built.
         # (The window starts it as soon as the plan is open: ``MainWindow.load_plan``.)
         early = ops.take_first_read()
@@ -185,9 +186,10 @@ class DashboardTab(FiscalYearTab):
             self.panels[index].set_note(note)
 
     def _build_in_view(self) -> None:
-        """Build the charts that are (or are about to be) in view."""
+        """Build the charts that are (or are about to be) in view, and size the table's
+        columns once it is."""
         waiting = [i for i, panel in enumerate(self.panels) if panel.chart is None]
-        if not waiting or not self.isVisible() or self._current is None:
+        if not (waiting or self._unfitted) or not self.isVisible() or self._current is None:
             return  # (before the first figures the tiles are short: wait for them)
         layout = self.page.layout()
         if layout is not None:
@@ -206,6 +208,9 @@ class DashboardTab(FiscalYearTab):
             panel = self.panels[index]
             if panel.y() < bottom and panel.y() + panel.height() > top:
                 self._chart(index)
+        if self._unfitted and self.view.y() < bottom:
+            self._unfitted = False
+            fit_columns(self.view)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -258,8 +263,10 @@ class DashboardTab(FiscalYearTab):
             self._chart_grid.setColumnStretch(column, 1 if column < charts_per_row else 0)
 
     def _fit_table(self) -> None:
-        """Tall enough for every row: the page scrolls, not the table inside it."""
-        fit_columns(self.view)
+        """Tall enough for every row: the page scrolls, not the table inside it. Its columns
+        are sized to their contents when it comes into view (``_build_in_view``): it starts
+        below the charts, and measuring every cell was ~5 ms of the window's first paint."""
+        self._unfitted = True
         header = self.view.horizontalHeader().height()
         rows = sum(self.view.rowHeight(r) for r in range(self.model.rowCount()))
         frame = 2 * self.view.frameWidth()
