@@ -101,6 +101,10 @@ def main() -> int:
     print(
         f"ratio planner / baseline (target 1.3):                   {app_median / base_median:7.2f}"
     )
+    # Each start beside the baseline started just before it: this shared machine's speed
+    # drifts over a run, and a pair sees the same speed (a check on the ratio above).
+    pairs = statistics.median(a / b for a, b in zip(app_ms, base_ms, strict=True))
+    print(f"median of each start's ratio to the baseline before it:   {pairs:7.2f}")
     print(f"each run, baseline: {' '.join(f'{x:.0f}' for x in base_ms)}")
     print(f"each run, planner:  {' '.join(f'{x:.0f}' for x in app_ms)}")
     return 0
