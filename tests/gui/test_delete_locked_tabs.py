@@ -12,9 +12,10 @@ import pytest
 from PySide6.QtWidgets import QToolButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
+from table_dump import dump_tables
 
 from planner import queries
-from planner.db.models import Base, Channel
+from planner.db.models import Channel
 from planner.domain.periods import Month
 from planner.services.commands import Command
 from planner.services.targets import Part, lock_months, set_part_target
@@ -28,16 +29,6 @@ pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not s
 JUNE = Month(2026, 6)
 SEARCH = "Google search ads"
 CATERING = "Catering for events & offices"
-
-
-def dump(ops: PlanOperations) -> dict[str, list[tuple[Any, ...]]]:
-    with ops.plan.session() as session:
-        return {
-            table.name: sorted(
-                (tuple(row) for row in session.execute(select(table)).all()), key=repr
-            )
-            for table in Base.metadata.sorted_tables
-        }
 
 
 def run(ops: PlanOperations, build: Any, *args: Any) -> None:
@@ -77,13 +68,13 @@ def test_channels_delete_button_shows_the_refusal(
     line = tab.current_line()
     assert line is not None and line.channel.name == SEARCH
     channels_before = [row.channel.name for row in tab.model.rows]
-    before = dump(ops)
+    before = dump_tables(ops.plan)
     with qtbot.waitSignal(ops.failed) as failure:
         tab.delete_button.click()
     assert failure.args == [refused(SEARCH)]
     assert tab.notice.text() == refused(SEARCH)
     assert dialogs.texts("question") == []  # refused before asking
-    assert dump(ops) == before and ops.undo_stack.count() == 1
+    assert dump_tables(ops.plan) == before and ops.undo_stack.count() == 1
     assert [row.channel.name for row in tab.model.rows] == channels_before
 
 
@@ -99,12 +90,12 @@ def test_mix_delete_button_shows_the_refusal(
     assert tab.editor.heading.text() == CATERING
     delete = [b for b in tab.findChildren(QToolButton) if b.text() == "Delete"]
     assert len(delete) == 1
-    before = dump(ops)
+    before = dump_tables(ops.plan)
     with qtbot.waitSignal(ops.failed) as failure:
         delete[0].click()
     assert failure.args == [refused(CATERING)]
     assert dialogs.texts("question") == []
-    assert dump(ops) == before and ops.undo_stack.count() == 1
+    assert dump_tables(ops.plan) == before and ops.undo_stack.count() == 1
     assert [str(model.index(r).data()) for r in range(model.rowCount())] == names
     assert tab.editor.heading.text() == CATERING
 
@@ -119,10 +110,10 @@ def test_segments_delete_button_shows_the_refusal(
     show(qtbot, tab)
     tab.view.setCurrentIndex(tab.model.index(0, 0))
     count = tab.model.rowCount()
-    before = dump(ops)
+    before = dump_tables(ops.plan)
     with qtbot.waitSignal(ops.failed) as failure:
         tab.delete_button.click()
     assert failure.args == [refused(offices.name, "Untick Targeted to set it aside instead")]
     assert dialogs.texts("question") == []
-    assert dump(ops) == before and ops.undo_stack.count() == 2
+    assert dump_tables(ops.plan) == before and ops.undo_stack.count() == 2
     assert tab.model.rowCount() == count and tab.model.rows[0].name == offices.name

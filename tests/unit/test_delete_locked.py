@@ -8,9 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from table_dump import dump_tables
 
-from planner.db.models import Base, Channel
+from planner.db.models import Channel
 from planner.db.plan import Plan
 from planner.domain.periods import Month
 from planner.services import channels, offerings, segments
@@ -43,17 +43,6 @@ def new_id(plan: Plan, make: Any, name: str) -> int:
     return int(command.new_id)  # type: ignore[attr-defined]
 
 
-def dump(plan: Plan) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, in a stable order."""
-    with plan.session() as session:
-        return {
-            table.name: sorted(
-                (tuple(row) for row in session.execute(select(table)).all()), key=repr
-            )
-            for table in Base.metadata.sorted_tables
-        }
-
-
 def lock(plan: Plan, through: Month | None) -> None:
     run(plan, lock_months, through)
 
@@ -66,15 +55,15 @@ def refused(plan: Plan, make: Any, key: int) -> str:
 
 def check_allowed(plan: Plan, make: Any, key: int) -> None:
     """The delete goes through, takes something away, and undo restores every row."""
-    before = dump(plan)
+    before = dump_tables(plan)
     command = run(plan, make, key)
-    assert dump(plan) != before
+    assert dump_tables(plan) != before
     undo(plan, command)
-    assert dump(plan) == before
+    assert dump_tables(plan) == before
     execute(plan, command)  # and redo deletes again
-    assert dump(plan) != before
+    assert dump_tables(plan) != before
     undo(plan, command)
-    assert dump(plan) == before
+    assert dump_tables(plan) == before
 
 
 @pytest.fixture
@@ -96,11 +85,11 @@ def channel_with_spend(plan: Plan, month: Month, field: str = "actual_spend_mino
 def test_channel_with_figures_in_a_locked_month_is_refused(plan: Plan, field: str) -> None:
     channel = channel_with_spend(plan, Month(2026, 3), field)
     lock(plan, JUNE)
-    before = dump(plan)
+    before = dump_tables(plan)
     assert refused(plan, channels.delete_channel, channel) == SEARCH_REFUSED
     # The question asked before deleting is refused the same way, so nothing is asked.
     assert refused(plan, channels.describe_channel_dependents, channel) == SEARCH_REFUSED
-    assert dump(plan) == before
+    assert dump_tables(plan) == before
     # Archiving is the way out, and it still works.
     run(plan, channels.archive_channel, channel)
     with plan.session() as session:
@@ -130,15 +119,15 @@ def test_channel_with_only_an_empty_row_in_a_locked_month_deletes(plan: Plan) ->
 
 def test_redo_of_a_channel_delete_after_locking_is_refused(plan: Plan) -> None:
     channel = channel_with_spend(plan, Month(2026, 3))
-    before = dump(plan)
+    before = dump_tables(plan)
     command = run(plan, channels.delete_channel, channel)
     undo(plan, command)
     lock(plan, JUNE)
-    locked = dump(plan)
+    locked = dump_tables(plan)
     assert locked != before  # only the lock date moved
     with pytest.raises(ValidationError, match="locked months"):
         execute(plan, command)
-    assert dump(plan) == locked
+    assert dump_tables(plan) == locked
 
 
 def test_unlocking_lets_the_channel_go(plan: Plan) -> None:
@@ -177,10 +166,10 @@ def test_offering_with_figures_in_a_locked_month_is_refused(
 ) -> None:
     offering = offering_with(plan, target, actual)
     lock(plan, JUNE)
-    before = dump(plan)
+    before = dump_tables(plan)
     assert refused(plan, offerings.delete_offering, offering) == CATERING_REFUSED
     assert refused(plan, offerings.delete_question, offering) == CATERING_REFUSED
-    assert dump(plan) == before
+    assert dump_tables(plan) == before
 
 
 def test_offering_deletes_when_its_figures_are_after_the_lock(plan: Plan) -> None:
@@ -209,10 +198,10 @@ def test_redo_of_an_offering_delete_after_locking_is_refused(plan: Plan) -> None
     command = run(plan, offerings.delete_offering, offering)
     undo(plan, command)
     lock(plan, JUNE)
-    locked = dump(plan)
+    locked = dump_tables(plan)
     with pytest.raises(ValidationError, match="locked months"):
         execute(plan, command)
-    assert dump(plan) == locked
+    assert dump_tables(plan) == locked
 
 
 # -- segments -----------------------------------------------------------------------------
@@ -224,14 +213,14 @@ def test_segment_with_targets_in_a_locked_month_is_refused(plan: Plan) -> None:
     run(plan, set_part_target, Month(2026, 5), Part.SEGMENT, shops, Decimal("800"))
     run(plan, set_part_target, Month(2026, 10), Part.SEGMENT, homes, Decimal("300"))
     lock(plan, JUNE)
-    before = dump(plan)
+    before = dump_tables(plan)
     expected = (
         "'Shops' has figures in locked months (up to June 2026). "
         "Untick Targeted to set it aside instead, or unlock those months first."
     )
     assert refused(plan, segments.delete_segment, shops) == expected
     assert refused(plan, segments.segment_dependents, shops) == expected
-    assert dump(plan) == before
+    assert dump_tables(plan) == before
     check_allowed(plan, segments.delete_segment, homes)  # its target is in October
     command = run(plan, segments.delete_segment, homes)
     undo(plan, command)

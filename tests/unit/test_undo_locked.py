@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from table_dump import dump_tables
 
-from planner.db.models import Base, BusinessProfile, Deal, Target
+from planner.db.models import BusinessProfile, Deal, Target
 from planner.db.plan import Plan
 from planner.domain.periods import FiscalYear, Month
 from planner.services import channels, offerings, segments
@@ -62,17 +63,6 @@ def run(plan: Plan, make: Any, *args: Any, **kwargs: Any) -> Any:
     return command
 
 
-def dump(plan: Plan) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, in a stable order."""
-    with plan.session() as session:
-        return {
-            table.name: sorted(
-                (tuple(row) for row in session.execute(select(table)).all()), key=repr
-            )
-            for table in Base.metadata.sorted_tables
-        }
-
-
 def refused(action: Any, *args: Any) -> str:
     with pytest.raises(ValidationError) as info:
         action(*args)
@@ -86,23 +76,23 @@ def check_closed_books(
     through June, its undo is refused with ``message``, and after an unlock, undo and a
     relock its redo with ``redo`` (default: the same); each refusal changes nothing, and
     each unlock lets it through."""
-    after = dump(plan)
+    after = dump_tables(plan)
     assert after != before
     lock = run(plan, lock_months, JUNE)
-    locked = dump(plan)
+    locked = dump_tables(plan)
     assert refused(undo, plan, command) == message
-    assert dump(plan) == locked
+    assert dump_tables(plan) == locked
     undo(plan, lock)  # undoing "Lock months" reopens the books, as it always did
-    assert dump(plan) == after
+    assert dump_tables(plan) == after
     undo(plan, command)
-    assert dump(plan) == before
+    assert dump_tables(plan) == before
     lock = run(plan, lock_months, JUNE)
-    relocked = dump(plan)
+    relocked = dump_tables(plan)
     assert refused(execute, plan, command) == (redo or message)
-    assert dump(plan) == relocked
+    assert dump_tables(plan) == relocked
     undo(plan, lock)
     execute(plan, command)
-    assert dump(plan) == after
+    assert dump_tables(plan) == after
 
 
 @pytest.fixture
@@ -128,7 +118,7 @@ def new_id(plan: Plan, make: Any, name: str) -> int:
 
 def test_undo_of_a_month_target_after_locking_is_refused(plan: Plan) -> None:
     run(plan, set_month_target, MAY, Decimal("1000"))
-    before = dump(plan)
+    before = dump_tables(plan)
     command = run(plan, set_month_target, MAY, Decimal("2500"))
     assert business_target(plan, MAY) == [250_000]
     check_closed_books(plan, before, command, MAY_LOCKED)
@@ -137,16 +127,16 @@ def test_undo_of_a_month_target_after_locking_is_refused(plan: Plan) -> None:
 
 def test_undo_of_a_units_target_and_a_part_target_after_locking_is_refused(plan: Plan) -> None:
     catering = new_id(plan, offerings.add_offering, "Catering")
-    before = dump(plan)
+    before = dump_tables(plan)
     units = run(plan, set_month_units, MAY, 40)
     check_closed_books(plan, before, units, MAY_LOCKED)
-    before = dump(plan)
+    before = dump_tables(plan)
     part = run(plan, set_part_target, MAY, Part.OFFERING, catering, Decimal("700"))
     check_closed_books(plan, before, part, MAY_LOCKED)
 
 
 def test_undo_of_a_yearly_spread_after_locking_is_refused(plan: Plan) -> None:
-    before = dump(plan)
+    before = dump_tables(plan)
     fy = FiscalYear(2026, 1)
     command = run(plan, set_yearly_target, fy, Decimal("12000"), SpreadMethod.EVENLY)
     assert business_target(plan, MAY) == [100_000]
@@ -170,7 +160,7 @@ def test_a_spread_undoes_when_it_left_the_locked_months_as_they_were(plan: Plan)
     run(plan, set_yearly_target, fy, Decimal("12000"), SpreadMethod.EVENLY)
     december = Month(2026, 12)
     run(plan, set_month_target, december, Decimal("2000"))
-    before = dump(plan)
+    before = dump_tables(plan)
     command = run(plan, set_yearly_target, fy, Decimal("12000"), SpreadMethod.EVENLY)
     assert business_target(plan, december) == [100_000]
     lock = run(plan, lock_months, JUNE)
@@ -178,7 +168,7 @@ def test_a_spread_undoes_when_it_left_the_locked_months_as_they_were(plan: Plan)
     assert business_target(plan, december) == [200_000]
     assert business_target(plan, MAY) == [100_000]
     undo(plan, lock)
-    assert dump(plan) == before
+    assert dump_tables(plan) == before
 
 
 # -- actual sales -------------------------------------------------------------------------
@@ -187,13 +177,13 @@ def test_a_spread_undoes_when_it_left_the_locked_months_as_they_were(plan: Plan)
 @pytest.mark.parametrize(("figure", "value"), [("revenue", Decimal("980")), ("units", 14)])
 def test_undo_of_an_actual_after_locking_is_refused(plan: Plan, figure: str, value: Any) -> None:
     run(plan, set_actual, MAY, None, "revenue", Decimal("300"))
-    before = dump(plan)
+    before = dump_tables(plan)
     command = run(plan, set_actual, MAY, None, figure, value)
     check_closed_books(plan, before, command, MAY_LOCKED)
 
 
 def test_undo_of_an_actuals_import_after_locking_is_refused(plan: Plan) -> None:
-    before = dump(plan)
+    before = dump_tables(plan)
     command = ImportActuals(
         "Import Actual Sales from till.csv",
         {(MAY, None): MonthTotals(120_000, 30), (Month(2026, 8), None): MonthTotals(5_000, None)},
@@ -214,11 +204,11 @@ def channel(plan: Plan) -> int:
 @pytest.mark.parametrize("field", ["planned_spend_minor", "actual_spend_minor", "actual_leads"])
 def test_undo_of_a_channel_figure_after_locking_is_refused(plan: Plan, field: str) -> None:
     search = channel(plan)
-    before = dump(plan)
+    before = dump_tables(plan)
     command = run(plan, channels.set_month_figure, search, MAY, field, 40)
     check_closed_books(plan, before, command, MAY_LOCKED)
     # A figure changed in a row that already existed (revert sets it back, not deletes).
-    before = dump(plan)
+    before = dump_tables(plan)
     command = run(plan, channels.set_month_figure, search, MAY, field, 55)
     check_closed_books(plan, before, command, MAY_LOCKED)
 
@@ -226,18 +216,18 @@ def test_undo_of_a_channel_figure_after_locking_is_refused(plan: Plan, field: st
 def test_undo_of_fill_right_spread_and_copy_after_locking_is_refused(plan: Plan) -> None:
     search = channel(plan)
     months = [Month(2026, m) for m in range(3, 10)]
-    before = dump(plan)
+    before = dump_tables(plan)
     fill = run(plan, channels.fill_right, search, "planned_leads", months, 12)
     # March to September: March is the first locked month it would change back.
     march = locked_message(Month(2026, 3))
     check_closed_books(plan, before, fill, march)
-    before = dump(plan)
+    before = dump_tables(plan)
     year = FiscalYear(2026, 1).months
     spread = run(plan, channels.spread_budget, search, year, "planned_spend_minor", 12_000)
     check_closed_books(plan, before, spread, JANUARY_LOCKED)
     last_year = FiscalYear(2025, 1)
     run(plan, channels.spread_budget, search, last_year.months, "planned_spend_minor", 2400)
-    before = dump(plan)
+    before = dump_tables(plan)
     copy = run(
         plan, channels.copy_from_last_year, [search], FiscalYear(2026, 1), channels.CopySource.PLAN
     )
@@ -259,7 +249,7 @@ def test_undo_of_a_workbook_import_after_locking_is_refused(plan: Plan) -> None:
         channels=[spend],
         actuals=[ActualEdit("Actuals!C7", MAY, None, "Not assigned", "revenue", None, 75_000)],
     )
-    before = dump(plan)
+    before = dump_tables(plan)
     command = workbook_command(edits, today=TODAY)
     execute(plan, command)
     assert business_target(plan, august) == [50_000]
@@ -273,7 +263,7 @@ def test_undo_of_a_channel_delete_after_locking_is_refused(plan: Plan) -> None:
     search = channel(plan)
     run(plan, channels.set_month_figure, search, Month(2026, 3), "actual_spend_minor", 250)
     run(plan, channels.set_month_figure, search, Month(2026, 9), "planned_leads", 12)
-    before = dump(plan)
+    before = dump_tables(plan)
     command = run(plan, channels.delete_channel, search)
     check_closed_books(
         plan, before, command, locked_message(Month(2026, 3)),
@@ -289,19 +279,19 @@ def test_undo_of_a_channel_delete_with_only_an_empty_locked_month_goes_through(
     come back too."""
     search = channel(plan)
     run(plan, channels.set_month_figure, search, Month(2026, 2), "planned_spend_minor", 0)
-    before = dump(plan)
+    before = dump_tables(plan)
     command = run(plan, channels.delete_channel, search)
     run(plan, lock_months, JUNE)
     undo(plan, command)
     run(plan, lock_months, None)
-    assert dump(plan) == before
+    assert dump_tables(plan) == before
 
 
 def test_undo_of_an_offering_delete_after_locking_is_refused(plan: Plan) -> None:
     catering = new_id(plan, offerings.add_offering, "Catering")
     run(plan, set_actual, Month(2026, 4), catering, "revenue", Decimal("980"))
     run(plan, set_part_target, Month(2026, 10), Part.OFFERING, catering, Decimal("1200"))
-    before = dump(plan)
+    before = dump_tables(plan)
     command = run(plan, offerings.delete_offering, catering)
     # The April sale stays without an offering; undo would give it back its offering.
     check_closed_books(
@@ -314,7 +304,7 @@ def test_undo_of_an_offering_delete_after_locking_is_refused(plan: Plan) -> None
 def test_undo_of_a_segment_delete_after_locking_is_refused(plan: Plan) -> None:
     shops = new_id(plan, segments.add_segment, "Shops")
     run(plan, set_part_target, MAY, Part.SEGMENT, shops, Decimal("800"))
-    before = dump(plan)
+    before = dump_tables(plan)
     command = run(plan, segments.delete_segment, shops)
     check_closed_books(
         plan, before, command, MAY_LOCKED,
