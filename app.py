@@ -15,6 +15,13 @@ import time
 # The fallback start time, taken before any other import costs time.
 _IMPORTED_AT = time.time()
 
+# numpy's OpenBLAS starts a pool of worker threads when numpy is imported, and its worker
+# spins ~60 ms of CPU there. The planner's arithmetic is small arrays (a forecast of a few
+# hundred months) that never use more than one thread, and on a two-core machine that spin
+# took the core the plan's file check and the Dashboard's first read run on. Set before
+# numpy is imported anywhere; a value the user set stays.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 
 def process_start_time() -> float:
     """When this process started, in ``time.time()`` seconds.

@@ -144,3 +144,23 @@ def test_the_headless_half_loads_before_qt() -> None:
     assert out.stdout.split() == ["False", "True"]
     source = (ROOT / "app.py").read_text(encoding="utf-8")
     assert source.index("_import_before_qt()\n") < source.index("from ui.feature_check import")
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads in /proc")
+def test_numpy_starts_no_blas_threads_under_the_app() -> None:
+    # OpenBLAS's worker spun ~60 ms of CPU at numpy's import, on the core the file check
+    # and the first read need: app.py asks for one thread, unless the user chose otherwise.
+    count = (
+        f"import os, sys; sys.path.insert(0, {str(ROOT)!r}); import app; import numpy; "
+        "print(os.environ['OPENBLAS_NUM_THREADS'], len(os.listdir('/proc/self/task')))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    out = subprocess.run(
+        [sys.executable, "-c", count], capture_output=True, text=True, env=env, check=True
+    )
+    assert out.stdout.split() == ["1", "1"]
+    env["OPENBLAS_NUM_THREADS"] = "2"
+    out = subprocess.run(
+        [sys.executable, "-c", count], capture_output=True, text=True, env=env, check=True
+    )
+    assert out.stdout.split()[0] == "2"
