@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, QPointF, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractItemView, QLineEdit
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -400,9 +400,19 @@ def test_charts_below_the_window_are_built_when_scrolled_into_view(
     assert [panel.chart is None for panel in tab.panels[1:]] == [True] * 4
     bar = tab.scroll_area.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0)
+    kept = [panel.height() for panel in tab.panels]
     bar.setValue(bar.maximum())  # the funnel is the last chart
     funnel = tab.panels[4].chart
     assert funnel is not None and funnel.isVisible()
+    for _ in range(3):
+        QApplication.processEvents()  # the layout settles around the new charts
+    # Each chart built took the room kept for it (a chart and a note of two lines): the
+    # page does not grow under the scroll bar's thumb as the charts come into view.
+    line = funnel.fontMetrics().lineSpacing()
+    for panel, height in zip(tab.panels[3:], kept[3:], strict=True):
+        assert panel.chart is not None
+        if panel.note.height() <= 2 * line:
+            assert panel.height() == height
     open_deals = one(db, "SELECT count(*) FROM deal WHERE status = 'open'")
     assert sum(s.deals for s in tab.funnel.steps()[:-1]) == open_deals
     assert f"{EUR.count(open_deals)} open deals" in tab.panels[4].note.text()

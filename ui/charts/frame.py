@@ -22,6 +22,8 @@ from PySide6.QtWidgets import QGraphicsView, QMenu, QToolTip, QVBoxLayout, QWidg
 from ui.charts import export, lifetime
 from ui.charts.style import BACKGROUND
 
+# The size a chart asks for: a page that holds charts still to be built keeps their room.
+CHART_WIDTH, CHART_HEIGHT = 560, 320
 PLOT_ROW = 2  # the grid row of the drawing, under the title (row 0) and the legend (row 1)
 
 
@@ -135,7 +137,7 @@ class ChartFrame(QWidget):
         event.accept()
 
     def sizeHint(self) -> QSize:
-        return QSize(560, 320)
+        return QSize(CHART_WIDTH, CHART_HEIGHT)
 
     def _settle(self) -> None:
         """Lay the chart out now, so an export straight after show() has every label."""

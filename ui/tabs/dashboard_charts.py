@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 from planner.domain.periods import Month
 from planner.queries.channel_metrics import Figures
 from planner.queries.dashboard import MarketingView, PipelineView, RevenueView
-from ui.charts import ChartView
+from ui.charts import ChartView, frame
 from ui.charts.axes import month_label, month_labels, period_label
 from ui.charts.funnel import FunnelChart, FunnelStep
 from ui.charts.style import MUTED_TEXT
@@ -72,13 +72,17 @@ class ChartPanel(QFrame):
         layout.setSpacing(4)
         self._make = make
         self.chart: QWidget | None = None
-        self._room = QWidget()
-        self._room.setMinimumHeight(CHART_HEIGHT)
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet(f"color: {MUTED_TEXT};")
         self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.note.hide()
+        # The room a chart and its note will take (most notes are two lines), so the page
+        # keeps its height, and its scroll bar its end, when the chart is built as it
+        # comes into view: dragged to the bottom, the page used to grow under the thumb.
+        self._room = QWidget()
+        note = 2 * self.note.fontMetrics().lineSpacing() + layout.spacing()
+        self._room.setMinimumHeight(max(CHART_HEIGHT, frame.CHART_HEIGHT) + note)
         layout.addWidget(self._room)
         layout.addWidget(self.note)
 
