@@ -30,7 +30,7 @@ from planner.db.plan import Plan
 from planner.domain.money import from_minor, round_money
 from planner.domain.periods import FiscalYear, Month, month_range
 from planner.queries.actuals import revenue_history
-from planner.queries.profile import fiscal_start, profile_summary
+from planner.queries.profile import fiscal_start_month
 
 HORIZON = 12
 
@@ -123,7 +123,7 @@ def simple_forecast(plan: Plan, today: dt.date | None = None) -> SimpleForecast:
     start = Month.of(today or dt.date.today())
     if history:
         start = min(start, max(history) + 1)
-    return seasonal_naive(history, start, profile_summary(plan).fiscal_start_month)
+    return seasonal_naive(history, start, fiscal_start_month(plan))
 
 
 class ForecastInputError(ValueError):
@@ -186,8 +186,7 @@ def monthly_targets(
         # Imported here: planner.queries.targets imports this module for its outlook.
         from planner.queries.targets import PeriodLevel, targets
 
-        with plan.session() as session:
-            start = fiscal_start(session)  # (not profile_summary: it reads the reps too)
+        start = fiscal_start_month(plan)
         by_month: dict[Month, Decimal] = {}
         for fy in sorted({FiscalYear.containing(m, start) for m in months}):
             for row in targets(plan, fy):

@@ -26,7 +26,7 @@ from planner.queries.forecast import (
     monthly_targets,
     revenue_forecast,
 )
-from planner.queries.profile import profile_summary
+from planner.queries.profile import fiscal_start_month
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,7 +234,7 @@ def _quarters(plan: Plan, revenue: RevenueForecast) -> tuple[OutlookRow, ...]:
     already over count with their actual revenue (and no range)."""
     if not revenue.months:
         return ()
-    start_month = profile_summary(plan).fiscal_start_month
+    start_month = fiscal_start_month(plan)
     known = dict(zip(revenue.history_months, revenue.history, strict=True))
     ahead = {
         m: (f, lo, hi, t)
@@ -261,7 +261,7 @@ def _quarters(plan: Plan, revenue: RevenueForecast) -> tuple[OutlookRow, ...]:
 
 
 def _quarter_targets(plan: Plan, revenue: RevenueForecast) -> dict[FiscalQuarter, Decimal]:
-    start_month = profile_summary(plan).fiscal_start_month
+    start_month = fiscal_start_month(plan)
     first = FiscalQuarter.containing(revenue.months[0], start_month).first_month
     months = tuple(month_range(first, revenue.months[-1]))
     found = dict(zip(months, monthly_targets(plan, months, revenue.offering_id), strict=True))

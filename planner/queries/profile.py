@@ -42,6 +42,13 @@ def fiscal_start(session: Session) -> int:
     return _profile(session).fiscal_start_month
 
 
+def fiscal_start_month(plan: Plan) -> int:
+    """``fiscal_start`` in a session of its own: for a query that needs the fiscal calendar
+    and nothing else of the profile (``profile_summary`` reads the sales reps too)."""
+    with plan.session() as session:
+        return fiscal_start(session)
+
+
 def resolve_fiscal_year(
     session: Session, fiscal_year: FiscalYear | int | None, today: dt.date | None
 ) -> FiscalYear:

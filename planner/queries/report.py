@@ -31,7 +31,7 @@ from planner.domain.periods import FiscalQuarter, Month
 from planner.queries.channel_metrics import ALL_CHANNELS, Figures, channel_metrics
 from planner.queries.channels import compared_periods
 from planner.queries.forecast import RevenueForecast, revenue_forecast
-from planner.queries.profile import fiscal_years, profile_summary
+from planner.queries.profile import fiscal_start_month, fiscal_years, profile_summary
 from planner.queries.report_highlights import highlights
 from planner.queries.report_sales import TOP_REASONS as TOP_REASONS
 from planner.queries.report_sales import ReasonLine as ReasonLine
@@ -134,7 +134,7 @@ class QuarterReport:
 
 def last_completed_quarter(plan: Plan, today: dt.date | None = None) -> FiscalQuarter:
     """The fiscal quarter before the one containing ``today``: the report's default."""
-    start = profile_summary(plan).fiscal_start_month
+    start = fiscal_start_month(plan)
     return FiscalQuarter.containing(today or dt.date.today(), start).previous()
 
 
@@ -142,7 +142,7 @@ def report_quarters(plan: Plan, today: dt.date | None = None) -> list[FiscalQuar
     """The quarters a report can be made for, newest first: from the first fiscal year with
     figures through the current quarter."""
     today = today or dt.date.today()
-    start = profile_summary(plan).fiscal_start_month
+    start = fiscal_start_month(plan)
     current = FiscalQuarter.containing(today, start)
     quarters = [q for fy in fiscal_years(plan, today) for q in fy.quarters if q <= current]
     return sorted(quarters, reverse=True)

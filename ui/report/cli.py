@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
 
     from planner.db.plan import PlanError, open_plan
     from planner.domain.periods import FiscalQuarter
-    from planner.queries.profile import profile_summary
+    from planner.queries.profile import fiscal_start_month
     from planner.queries.report import quarter_report
     from ui.report import ReportOptions, default_paper, write_pdf
     from ui.report.document import SECTIONS
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     with open_plan(Path(args.plan)) as plan:
         quarter = None
         if args.quarter:
-            start = profile_summary(plan).fiscal_start_month
+            start = fiscal_start_month(plan)
             quarter = FiscalQuarter.parse(args.quarter, start)
         report = quarter_report(plan, quarter, today=today)
     sections = tuple(SECTIONS)
