@@ -11,12 +11,13 @@ from decimal import Decimal
 
 from sqlalchemy import and_, func, or_, select
 
-from planner.db.models import Deal, DealEvent, LostReason, Stage
+from planner.db.models import Deal, DealEvent, Stage
 from planner.db.plan import Plan
 from planner.domain.money import from_minor
 from planner.domain.periods import FiscalQuarter
 from planner.queries.hints import CREATED_UNINDEXED, STATUS_UNINDEXED
 from planner.queries.pipeline import weighted_minor
+from planner.queries.winloss import lost_by_reason
 
 TOP_REASONS = 5
 _TENTH = Decimal("0.1")
@@ -128,15 +129,7 @@ def closed_in(plan: Plan, quarter: FiscalQuarter) -> Closed:
                 .group_by(Deal.status)
             )
         }
-        groups = list(
-            session.execute(
-                select(LostReason.name, func.count(), func.sum(Deal.amount_minor))
-                .select_from(Deal)
-                .outerjoin(LostReason, LostReason.id == Deal.lost_reason_id)
-                .where(in_quarter, STATUS_UNINDEXED == "lost")
-                .group_by(LostReason.id)
-            )
-        )
+        groups = list(session.execute(lost_by_reason(in_quarter)))
     won, won_minor = totals.get("won", (0, 0))
     lost, lost_minor = totals.get("lost", (0, 0))
     # Most deals first, equal counts by name; deals lost without a reason are not a reason.

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 
 from planner.db.models import (
     BusinessProfile,
@@ -186,15 +186,7 @@ def win_loss(
             total.won_minor += tally.won_minor
             total.cycle_days += tally.cycle_days
             total.cycle_deals += tally.cycle_deals
-        reasons = list(
-            conn.execute(
-                select(LostReason.name, func.count(), func.sum(Deal.amount_minor))
-                .select_from(Deal)
-                .outerjoin(LostReason, LostReason.id == Deal.lost_reason_id)
-                .where(where, STATUS_UNINDEXED == "lost")
-                .group_by(LostReason.id)
-            )
-        )
+        reasons = list(conn.execute(lost_by_reason(where)))
         rep_names = list(conn.execute(select(SalesRep.id, SalesRep.name).order_by(
             SalesRep.position, SalesRep.id)))  # fmt: skip
         channel_names = list(conn.execute(select(Channel.id, Channel.name).order_by(
@@ -208,6 +200,18 @@ def win_loss(
         by_channel=_rows(channels, channel_names, NO_CHANNEL),
         by_segment=_rows(segments, segment_names, NO_SEGMENT),
         lost_reasons=_ranked_reasons(reasons),
+    )
+
+
+def lost_by_reason(where: ColumnElement[bool]) -> Select[str, int, int]:
+    """The deals lost among those ``where`` picks, by lost reason: its name (None for deals
+    lost without one), how many, their amount in minor units. Shared with the report."""
+    return (
+        select(LostReason.name, func.count(), func.sum(Deal.amount_minor))
+        .select_from(Deal)
+        .outerjoin(LostReason, LostReason.id == Deal.lost_reason_id)
+        .where(where, STATUS_UNINDEXED == "lost")
+        .group_by(LostReason.id)
     )
 
 
