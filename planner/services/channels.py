@@ -39,7 +39,7 @@ from planner.services.commands import Change, Command, CompositeCommand, InsertR
 from planner.services.edit import field_rule, validate_field
 from planner.services.errors import NotFoundError, ValidationError
 from planner.services.locks import check_deletable, check_unlocked, is_locked, locked_message
-from planner.services.records import DeleteRecord, SetLinks
+from planner.services.records import DeleteRecord, SetLinks, first_figure_month
 
 # The figures of a month, in the order the grid shows them.
 MONTH_FIELDS = ("planned_spend_minor", "actual_spend_minor", "planned_leads", "actual_leads")
@@ -135,15 +135,7 @@ def check_channel_deletable(uow: UnitOfWork, channel_id: int) -> None:
     zero, or any actual recorded (zero included); a locked month's row that holds nothing
     shows as empty and may go."""
     channel = _channel(uow, channel_id)
-    first = uow.session.scalar(
-        select(func.min(ChannelMonth.month)).where(
-            ChannelMonth.channel_id == channel_id,
-            (ChannelMonth.planned_spend_minor != 0)
-            | (ChannelMonth.planned_leads != 0)
-            | ChannelMonth.actual_spend_minor.is_not(None)
-            | ChannelMonth.actual_leads.is_not(None),
-        )
-    )
+    first = first_figure_month(uow, Channel, channel_id)
     check_deletable(uow, channel.name, [first], "Archive it instead")
 
 

@@ -72,9 +72,13 @@ def check_deletable(
         )
 
 
+# The tables whose rows are figures of a month (``figure_month``).
+FIGURE_TABLES = ("target", "channel_month", "actual_sale")
+
+
 def figure_month(table: str, row: Mapping[str, Any]) -> Month | None:
     """The month whose closed books ``row`` of ``table`` holds a figure of, or None when it
-    is not a figure: the same rule as ``check_deletable``'s callers. A target counts when
+    is not a figure (the rule of ``check_deletable`` and undo alike). A target counts when
     it is other than zero, a channel month when a planned figure is other than zero or an
     actual is recorded (zero included), an actual sale always (its offering is part of it).
     """

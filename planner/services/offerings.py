@@ -21,20 +21,24 @@ from typing import Any
 from sqlalchemy import delete, func, select
 
 from planner.db.models import (
-    ActualSale,
     Channel,
     Offering,
     OfferingChannel,
     Segment,
     SegmentOffering,
-    Target,
 )
 from planner.db.plan import UnitOfWork
 from planner.services.commands import Change, InsertRow, UpdateFields
 from planner.services.edit import clean_text, field_rule, money
 from planner.services.errors import NotFoundError, ValidationError
 from planner.services.locks import check_deletable
-from planner.services.records import DeleteRecord, SetLinks, dependents, describe_dependents
+from planner.services.records import (
+    DeleteRecord,
+    SetLinks,
+    dependents,
+    describe_dependents,
+    first_figure_month,
+)
 
 # Deleting an offering can touch every part of the plan that names it.
 DELETE_CHANGES = (
@@ -244,16 +248,8 @@ def check_offering_deletable(uow: UnitOfWork, offering_id: int) -> None:
     zero (deleted with it), or an actual sale recorded for it (which would lose its
     offering)."""
     offering = _offering(uow, offering_id)
-    planned = uow.session.scalar(
-        select(func.min(Target.month)).where(
-            Target.offering_id == offering_id,
-            (Target.revenue_minor != 0) | (func.coalesce(Target.units, 0) != 0),
-        )
-    )
-    actual = uow.session.scalar(
-        select(func.min(ActualSale.month)).where(ActualSale.offering_id == offering_id)
-    )
-    check_deletable(uow, offering.name, [planned, actual], "Archive it instead")
+    first = first_figure_month(uow, Offering, offering_id)
+    check_deletable(uow, offering.name, [first], "Archive it instead")
 
 
 def delete_offering(uow: UnitOfWork, offering_id: int) -> DeleteRecord:

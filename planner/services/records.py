@@ -25,7 +25,7 @@ from planner.db.plan import UnitOfWork
 from planner.domain.periods import Month
 from planner.services.commands import Change
 from planner.services.errors import NotFoundError
-from planner.services.locks import check_unlocked, figure_month
+from planner.services.locks import FIGURE_TABLES, check_unlocked, figure_month
 
 # How a user reads a table's rows in the question asked before deleting.
 _ROW_NAMES = {
@@ -77,6 +77,23 @@ def dependents(uow: UnitOfWork, model: type[Base], key: int) -> dict[str, int]:
         key=lambda item: singular.index(item[0][0]) if item[0][0] in singular else len(singular),
     )
     return {(one if n == 1 else many): n for (one, many), n in ranked}
+
+
+def first_figure_month(uow: UnitOfWork, model: type[Base], key: int) -> Month | None:
+    """The earliest month holding a figure that points at record ``key`` (targets, channel
+    months, actual sales, by ``locks.figure_month``'s rule): deleting the record takes that
+    figure out (or its link to the record), which ``locks.check_deletable`` refuses when the
+    month is locked. None when no figure points at it."""
+    table: Table = model.__table__  # type: ignore[assignment]
+    conn = uow.session.connection()
+    months = [
+        month
+        for child, column, _ondelete in _referencing(table)
+        if child.name in FIGURE_TABLES
+        for row in conn.execute(select(child).where(child.c[column] == key)).mappings()
+        if (month := figure_month(child.name, dict(row))) is not None
+    ]
+    return min(months, default=None)
 
 
 def describe_dependents(counts: dict[str, int]) -> str:

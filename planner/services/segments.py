@@ -21,7 +21,6 @@ from planner.db.models import (
     Segment,
     SegmentChannel,
     SegmentOffering,
-    Target,
 )
 from planner.db.plan import UnitOfWork
 from planner.services.commands import Change, Command, CompositeCommand, InsertRow, UpdateFields
@@ -33,6 +32,7 @@ from planner.services.records import (
     SetLinks,
     dependents,
     describe_dependents,
+    first_figure_month,
     links_of,
 )
 
@@ -88,12 +88,7 @@ def check_segment_deletable(uow: UnitOfWork, segment_id: int) -> None:
     targets are deleted with it). Segments cannot be archived: unticking Targeted sets
     one aside."""
     segment = _segment(uow, segment_id)
-    first = uow.session.scalar(
-        select(func.min(Target.month)).where(
-            Target.segment_id == segment_id,
-            (Target.revenue_minor != 0) | (func.coalesce(Target.units, 0) != 0),
-        )
-    )
+    first = first_figure_month(uow, Segment, segment_id)
     check_deletable(uow, segment.name, [first], "Untick Targeted to set it aside instead")
 
 
