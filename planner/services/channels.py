@@ -136,7 +136,7 @@ def check_channel_deletable(uow: UnitOfWork, channel_id: int) -> None:
     shows as empty and may go."""
     channel = _channel(uow, channel_id)
     first = first_figure_month(uow, Channel, channel_id)
-    check_deletable(uow, channel.name, [first], "Archive it instead")
+    check_deletable(uow, channel.name, first, "Archive it instead")
 
 
 def delete_channel(uow: UnitOfWork, channel_id: int) -> DeleteRecord:

@@ -20,7 +20,7 @@ raises ``ValidationError`` before anything is committed, and the command stays u
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from planner.db.models import BusinessProfile
@@ -57,15 +57,13 @@ def check_unlocked(uow: UnitOfWork, months: Sequence[Month]) -> None:
         raise ValidationError(locked_message(closed[0]))
 
 
-def check_deletable(
-    uow: UnitOfWork, name: str, first_months: Iterable[Month | None], instead: str
-) -> None:
+def check_deletable(uow: UnitOfWork, name: str, first: Month | None, instead: str) -> None:
     """Refuse (``ValidationError``) deleting the record called ``name`` when the earliest
-    month of its figures (``first_months``: one per kind of figure, None for none) is
+    month of its figures (``first``, from ``records.first_figure_month``; None for none) is
     locked: deleting it would change closed books. ``instead`` says what to do instead
     ("Archive it instead")."""
     last = locked_through(uow)
-    if last is not None and any(m is not None and m <= last for m in first_months):
+    if last is not None and first is not None and first <= last:
         raise ValidationError(
             f"'{name}' has figures in locked months (up to {last.name} {last.year}). "
             f"{instead}, or unlock those months first."

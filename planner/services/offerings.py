@@ -249,7 +249,7 @@ def check_offering_deletable(uow: UnitOfWork, offering_id: int) -> None:
     offering)."""
     offering = _offering(uow, offering_id)
     first = first_figure_month(uow, Offering, offering_id)
-    check_deletable(uow, offering.name, [first], "Archive it instead")
+    check_deletable(uow, offering.name, first, "Archive it instead")
 
 
 def delete_offering(uow: UnitOfWork, offering_id: int) -> DeleteRecord:

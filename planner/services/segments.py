@@ -89,7 +89,7 @@ def check_segment_deletable(uow: UnitOfWork, segment_id: int) -> None:
     one aside."""
     segment = _segment(uow, segment_id)
     first = first_figure_month(uow, Segment, segment_id)
-    check_deletable(uow, segment.name, [first], "Untick Targeted to set it aside instead")
+    check_deletable(uow, segment.name, first, "Untick Targeted to set it aside instead")
 
 
 def delete_segment(uow: UnitOfWork, segment_id: int) -> DeleteRecord:
